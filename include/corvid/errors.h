@@ -1,0 +1,49 @@
+// The one place for Redis' error texts. Each constant is the reply without the leading '-' and CRLF.
+#pragma once
+#include <string_view>
+
+namespace corvid::err {
+
+inline constexpr std::string_view kWrongType = "WRONGTYPE Operation against a key holding the wrong kind of value";
+inline constexpr std::string_view kNotInteger = "ERR value is not an integer or out of range";
+inline constexpr std::string_view kNotFloat = "ERR value is not a valid float";
+inline constexpr std::string_view kSyntax = "ERR syntax error";
+inline constexpr std::string_view kNoSuchKey = "ERR no such key";
+inline constexpr std::string_view kOverflow = "ERR increment or decrement would overflow";
+inline constexpr std::string_view kIncrNanOrInf = "ERR increment would produce NaN or Infinity";
+inline constexpr std::string_view kDbIndexOutOfRange = "ERR DB index is out of range";
+inline constexpr std::string_view kInvalidDbIndex = "ERR invalid DB index";
+inline constexpr std::string_view kSameObject = "ERR source and destination objects are the same";
+inline constexpr std::string_view kStringTooLong = "ERR string exceeds maximum allowed size (proto-max-bulk-len)";
+inline constexpr std::string_view kInvalidExpire = "ERR invalid expire time in '{}' command";
+inline constexpr std::string_view kNoAuth = "NOAUTH Authentication required.";
+inline constexpr std::string_view kWrongPass = "WRONGPASS invalid username-password pair or user is disabled.";
+inline constexpr std::string_view kAuthNotSet =
+    "ERR AUTH <password> called without any password configured for the default user. Are you sure your "
+    "configuration is correct?";
+inline constexpr std::string_view kMaxClients = "ERR max number of clients reached";
+inline constexpr std::string_view kNoPermDebug =
+    "ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", you can run it from a "
+    "local connection, otherwise you need to set this option in the configuration file, and then restart the "
+    "server.";
+inline constexpr std::string_view kTimeoutNegative = "ERR timeout is negative";
+inline constexpr std::string_view kTimeoutNotFloat = "ERR timeout is not a float or out of range";
+inline constexpr std::string_view kOffsetOutOfRange = "ERR offset is out of range";
+inline constexpr std::string_view kNoProto = "NOPROTO unsupported protocol version";
+inline constexpr std::string_view kUnsupportedProtoHello = "ERR Protocol version is not an integer or out of range";
+
+// Protocol errors (the connection is closed after these are sent).
+inline constexpr std::string_view kProtoInvalidMultibulk = "ERR Protocol error: invalid multibulk length";
+inline constexpr std::string_view kProtoInvalidBulk = "ERR Protocol error: invalid bulk length";
+inline constexpr std::string_view kProtoTooBigMbulk = "ERR Protocol error: too big mbulk count string";
+inline constexpr std::string_view kProtoTooBigBulk = "ERR Protocol error: too big bulk count string";
+inline constexpr std::string_view kProtoTooBigInline = "ERR Protocol error: too big inline request";
+inline constexpr std::string_view kProtoUnbalancedQuotes = "ERR Protocol error: unbalanced quotes in request";
+inline constexpr std::string_view kProtoExpectedDollar = "ERR Protocol error: expected '$', got '{}'";
+
+// Formats with fmt: the {} is the command name as the client sent it (Redis keeps its case).
+inline constexpr std::string_view kUnknownCommand = "ERR unknown command '{}', with args beginning with: {}";
+inline constexpr std::string_view kWrongArity = "ERR wrong number of arguments for '{}' command";
+inline constexpr std::string_view kUnknownSubcommand = "ERR unknown subcommand '{}'. Try {} HELP.";
+
+}  // namespace corvid::err

@@ -1,0 +1,65 @@
+#include "commands/cmd_util.h"
+
+#include "server/server.h"
+#include "util/numeric.h"
+
+namespace corvid {
+
+bool ArgInt64(Client& c, std::string_view arg, int64_t* out) { return ArgInt64(c, arg, out, err::kNotInteger); }
+
+bool ArgInt64(Client& c, std::string_view arg, int64_t* out, std::string_view error) {
+  if (StringToInt64(arg, out)) return true;
+  c.reply.Error(error);
+  return false;
+}
+
+bool ArgDouble(Client& c, std::string_view arg, double* out) {
+  if (StringToDouble(arg, out)) return true;
+  c.reply.Error(err::kNotFloat);
+  return false;
+}
+
+KeyEntry* FindTyped(Client& c, std::string_view key, ObjType t, OpStatus* status) {
+  KeyEntry* e = c.db().FindRead(key, c.Has(kClientNoTouch));
+  if (!e) {
+    *status = OpStatus::kKeyNotFound;
+    return nullptr;
+  }
+  if (e->val.type() != t) {
+    *status = OpStatus::kWrongType;
+    return nullptr;
+  }
+  *status = OpStatus::kOk;
+  return e;
+}
+
+}  // namespace corvid
+
+namespace corvid {
+
+void ReplyHelp(Client& c, std::string_view cmd, std::initializer_list<std::string_view> lines) {
+  c.reply.Array(lines.size() + 3);
+  std::string head(cmd);
+  head += " <subcommand> [<arg> [value] [opt] ...]. Subcommands are:";
+  c.reply.Simple(head);
+  for (std::string_view l : lines) c.reply.Simple(l);
+  c.reply.Simple("HELP");
+  c.reply.Simple("    Prints this help.");
+}
+
+bool ArgDbIndex(Client& c, std::string_view arg, int* out) {
+  int64_t v;
+  if (!ArgInt64(c, arg, &v)) return false;
+  if (v < INT32_MIN || v > INT32_MAX) {
+    c.reply.Error(err::kNotInteger);
+    return false;
+  }
+  if (v < 0 || v >= static_cast<int64_t>(Srv().dbs.size())) {
+    c.reply.Error(err::kDbIndexOutOfRange);
+    return false;
+  }
+  *out = static_cast<int>(v);
+  return true;
+}
+
+}  // namespace corvid

@@ -1,0 +1,46 @@
+// Small helpers shared by the command families: argument parsing that replies Redis' errors, typed lookups.
+#pragma once
+#include <strings.h>
+
+#include <initializer_list>
+#include <string_view>
+
+#include "corvid/status.h"
+#include "db/db.h"
+#include "net/client.h"
+
+namespace corvid {
+
+// Case-insensitive comparison with an ASCII keyword.
+inline bool Is(std::string_view arg, std::string_view kw) {
+  return arg.size() == kw.size() && strncasecmp(arg.data(), kw.data(), kw.size()) == 0;
+}
+
+// s up to its first NUL byte: what Redis prints where it formats an argument with "%s".
+inline std::string_view CStr(std::string_view s) { return s.substr(0, s.find('\0')); }
+
+// Replies the error for s. REQUIRES: s is an error status.
+inline void ReplyError(Client& c, OpStatus s) { c.reply.Error(StatusMessage(s)); }
+
+// Parses an integer argument; on failure replies "value is not an integer or out of range" and returns false.
+bool ArgInt64(Client& c, std::string_view arg, int64_t* out);
+// As ArgInt64 with a custom error text (e.g. "ERR timeout is not an integer or out of range").
+bool ArgInt64(Client& c, std::string_view arg, int64_t* out, std::string_view error);
+// Parses a float argument; on failure replies "value is not a valid float".
+bool ArgDouble(Client& c, std::string_view arg, double* out);
+
+// The entry for key if it holds type t. *status is kWrongType (and nullptr returned) on a type mismatch,
+// kKeyNotFound when absent, kOk otherwise. Counts hits/misses.
+KeyEntry* FindTyped(Client& c, std::string_view key, ObjType t, OpStatus* status);
+
+}  // namespace corvid
+
+namespace corvid {
+
+// Replies Redis' HELP layout: "<CMD> <subcommand> [<arg> [value] [opt] ...]. Subcommands are:", the given
+// lines, then "HELP" / "    Prints this help.", each as a status reply in one array.
+void ReplyHelp(Client& c, std::string_view cmd, std::initializer_list<std::string_view> lines);
+// Parses a database index for SELECT/MOVE/COPY-style arguments: *out in range, else replies and false.
+bool ArgDbIndex(Client& c, std::string_view arg, int* out);
+
+}  // namespace corvid

@@ -1,0 +1,76 @@
+// The command table: one declarative row per command, read by the dispatcher, COMMAND, ACL and cluster code.
+#pragma once
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace corvid {
+
+class Client;
+using CmdArgs = std::span<const std::string_view>;  // args[0] is the command name as the client sent it
+using Handler = void (*)(Client& c, CmdArgs args);
+
+// Command flags, named as COMMAND INFO prints them.
+enum CmdFlag : uint32_t {
+  kCmdWrite = 1u << 0, kCmdReadonly = 1u << 1, kCmdDenyOom = 1u << 2, kCmdAdmin = 1u << 3,
+  kCmdPubsub = 1u << 4, kCmdNoscript = 1u << 5, kCmdBlocking = 1u << 6, kCmdLoading = 1u << 7,
+  kCmdStale = 1u << 8, kCmdSkipMonitor = 1u << 9, kCmdSkipSlowlog = 1u << 10, kCmdAsking = 1u << 11,
+  kCmdFast = 1u << 12, kCmdNoAuth = 1u << 13, kCmdMayReplicate = 1u << 14, kCmdNoMandatoryKeys = 1u << 15,
+  kCmdNoMulti = 1u << 16, kCmdMovableKeys = 1u << 17, kCmdAllowBusy = 1u << 18, kCmdModule = 1u << 19, kCmdNoAsyncLoading = 1u << 20,
+};
+
+// One row of a family's table. flags and acl are space-separated words as COMMAND INFO shows them
+// ("write denyoom", "@write @string @slow"); they are parsed once at registration.
+struct CommandRow {
+  const char* name;  // lower case; "parent|sub" for a subcommand (its parent row must come first)
+  int arity;         // Redis convention: -N means at least N
+  const char* flags;
+  int first_key, last_key, step;
+  const char* acl;
+  Handler handler;   // nullptr for a container whose subcommands do the work
+  const char* key_flags = "";  // key-spec flags ("RW access update"), COMMAND INFO's key_specs
+  const char* summary = "";
+};
+
+struct Command {
+  std::string name;      // lower case, "config|get" for subcommands
+  std::string fullname;  // as in errors: "config|get"
+  int arity = 0;
+  uint32_t flags = 0;
+  int first_key = 0, last_key = 0, step = 0;
+  std::vector<std::string> acl_names;  // "@read" ... in row order
+  std::vector<std::string> key_flags;
+  std::string summary;
+  Handler handler = nullptr;
+  Command* parent = nullptr;
+  std::vector<Command*> subcommands;  // in registration order
+  // Stats for INFO commandstats.
+  uint64_t calls = 0, usec = 0, rejected_calls = 0, failed_calls = 0;
+};
+
+// The registry of every command; built once at start-up by RegisterAllFamilies().
+class CommandRegistry {
+ public:
+  void Add(std::span<const CommandRow> rows);
+  // Finds a top-level command by name, case-insensitively; nullptr if unknown.
+  Command* Find(std::string_view name) const;
+  // Finds a subcommand of parent, case-insensitively; nullptr if unknown.
+  static Command* FindSub(const Command& parent, std::string_view name);
+  const std::vector<Command*>& TopLevel() const { return top_; }
+  std::vector<Command*> All() const;  // top level and subcommands
+  size_t size() const { return top_.size(); }
+
+ private:
+  std::vector<Command*> top_;
+  std::vector<std::pair<std::string, Command*>> index_;  // sorted by lower-case name
+};
+
+CommandRegistry& Commands();
+// Registers every family; called once from main (and from tests that need the table).
+void RegisterAllFamilies();
+// Words of a flags bitmask / acl bitmask in COMMAND INFO order.
+std::vector<std::string_view> FlagNames(uint32_t flags);
+
+}  // namespace corvid

@@ -1,0 +1,257 @@
+// COMMAND and its subcommands, all served from the registration tables.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "commands/cmd_util.h"
+#include "commands/command.h"
+#include "util/glob.h"
+
+namespace corvid {
+
+namespace {
+
+// Key specs derived from the row's key positions and key-spec flags. A row with several flag groups
+// ("RW access delete | OW update") has one single-key spec per group, at consecutive key positions.
+void ReplyKeySpecs(Client& c, const Command& cmd) {
+  if (cmd.first_key == 0) return c.reply.Set(0);
+  std::vector<std::vector<std::string>> groups(1);
+  for (const std::string& w : cmd.key_flags) {
+    if (w == "|")
+      groups.emplace_back();
+    else
+      groups.back().push_back(w);
+  }
+  bool single = groups.size() > 1;
+  c.reply.Set(groups.size());
+  for (size_t g = 0; g < groups.size(); ++g) {
+    c.reply.Map(3);
+    c.reply.Bulk("flags");
+    c.reply.Set(groups[g].size());
+    for (const std::string& f : groups[g]) c.reply.Simple(f);
+    c.reply.Bulk("begin_search");
+    c.reply.Map(2);
+    c.reply.Bulk("type");
+    c.reply.Bulk("index");
+    c.reply.Bulk("spec");
+    c.reply.Map(1);
+    c.reply.Bulk("index");
+    c.reply.Int(cmd.first_key + static_cast<int>(g) * std::max(1, cmd.step));
+    c.reply.Bulk("find_keys");
+    c.reply.Map(2);
+    c.reply.Bulk("type");
+    c.reply.Bulk("range");
+    c.reply.Bulk("spec");
+    c.reply.Map(3);
+    c.reply.Bulk("lastkey");
+    c.reply.Int(single ? 0 : (cmd.last_key < 0 ? cmd.last_key : cmd.last_key - cmd.first_key));
+    c.reply.Bulk("keystep");
+    c.reply.Int(cmd.step);
+    c.reply.Bulk("limit");
+    c.reply.Int(0);
+  }
+}
+
+void ReplyCommandInfo(Client& c, const Command& cmd) {
+  c.reply.Array(10);
+  c.reply.Bulk(cmd.fullname);
+  c.reply.Int(cmd.arity);
+  std::vector<std::string_view> flags = FlagNames(cmd.flags);
+  c.reply.Set(flags.size());
+  for (std::string_view f : flags) c.reply.Simple(f);
+  c.reply.Int(cmd.first_key);
+  c.reply.Int(cmd.last_key);
+  c.reply.Int(cmd.step);
+  c.reply.Set(cmd.acl_names.size());
+  for (const std::string& a : cmd.acl_names) c.reply.Simple(a);
+  c.reply.Set(0);  // tips
+  ReplyKeySpecs(c, cmd);
+  c.reply.Set(cmd.subcommands.size());
+  for (const Command* sub : cmd.subcommands) ReplyCommandInfo(c, *sub);
+}
+
+// Finds "name" or "parent|sub".
+const Command* Lookup(std::string_view name) {
+  size_t bar = name.find('|');
+  if (bar == std::string_view::npos) return Commands().Find(name);
+  const Command* parent = Commands().Find(name.substr(0, bar));
+  return parent ? CommandRegistry::FindSub(*parent, name.substr(bar + 1)) : nullptr;
+}
+
+void CommandCmd(Client& c, CmdArgs) {
+  const auto& all = Commands().TopLevel();
+  c.reply.Array(all.size());
+  for (const Command* cmd : all) ReplyCommandInfo(c, *cmd);
+}
+
+void CommandCountCmd(Client& c, CmdArgs) { c.reply.Int(static_cast<int64_t>(Commands().size())); }
+
+void CommandInfoCmd(Client& c, CmdArgs args) {
+  if (args.size() == 2) return CommandCmd(c, args.first(1));
+  c.reply.Array(args.size() - 2);
+  for (size_t i = 2; i < args.size(); ++i) {
+    const Command* cmd = Lookup(args[i]);
+    if (cmd)
+      ReplyCommandInfo(c, *cmd);
+    else
+      c.reply.NullArray();
+  }
+}
+
+std::string_view GroupOf(const Command& cmd) {
+  static constexpr std::pair<std::string_view, std::string_view> kGroups[] = {
+      {"@string", "string"}, {"@list", "list"}, {"@set", "set"}, {"@sortedset", "sorted-set"},
+      {"@hash", "hash"}, {"@stream", "stream"}, {"@pubsub", "pubsub"}, {"@transaction", "transactions"},
+      {"@scripting", "scripting"}, {"@geo", "geo"}, {"@hyperloglog", "hyperloglog"}, {"@bitmap", "bitmap"},
+      {"@connection", "connection"}, {"@keyspace", "generic"}};
+  for (const auto& [acl, group] : kGroups)
+    if (std::find(cmd.acl_names.begin(), cmd.acl_names.end(), acl) != cmd.acl_names.end()) return group;
+  return "server";
+}
+
+void ReplyDocs(Client& c, const Command& cmd) {
+  c.reply.Bulk(cmd.fullname);
+  c.reply.Map(cmd.subcommands.empty() ? 2 : 3);
+  c.reply.Bulk("summary");
+  c.reply.Bulk(cmd.summary);
+  c.reply.Bulk("group");
+  c.reply.Bulk(GroupOf(cmd));
+  if (cmd.subcommands.empty()) return;
+  c.reply.Bulk("subcommands");
+  c.reply.Map(cmd.subcommands.size());
+  for (const Command* sub : cmd.subcommands) ReplyDocs(c, *sub);
+}
+
+void CommandDocsCmd(Client& c, CmdArgs args) {
+  std::vector<const Command*> sel;
+  if (args.size() == 2) {
+    for (const Command* cmd : Commands().TopLevel()) sel.push_back(cmd);
+  } else {
+    for (size_t i = 2; i < args.size(); ++i)
+      if (const Command* cmd = Lookup(args[i])) sel.push_back(cmd);
+  }
+  c.reply.Map(sel.size());
+  for (const Command* cmd : sel) ReplyDocs(c, *cmd);
+}
+
+void CommandListCmd(Client& c, CmdArgs args) {
+  std::string_view filter, value;
+  if (args.size() == 5 && Is(args[2], "FILTERBY")) {
+    filter = args[3];
+    value = args[4];
+    if (!Is(filter, "MODULE") && !Is(filter, "ACLCAT") && !Is(filter, "PATTERN")) return c.reply.Error(err::kSyntax);
+  } else if (args.size() != 2) {
+    return c.reply.Error(err::kSyntax);
+  }
+  std::vector<const Command*> out;
+  for (const Command* cmd : Commands().All()) {
+    if (Is(filter, "MODULE")) continue;
+    if (Is(filter, "ACLCAT")) {
+      bool hit = std::any_of(cmd->acl_names.begin(), cmd->acl_names.end(),
+                             [&](const std::string& a) { return Is(std::string_view(a).substr(1), value); });
+      if (!hit) continue;
+    }
+    if (Is(filter, "PATTERN") && !StringMatch(value, cmd->fullname, true)) continue;
+    out.push_back(cmd);
+  }
+  c.reply.Array(out.size());
+  for (const Command* cmd : out) c.reply.Bulk(cmd->fullname);
+}
+
+// The keys of a full command line, by the row's key positions; false (after replying) on errors.
+bool KeysOf(Client& c, CmdArgs line, const Command** found, std::vector<size_t>* keys) {
+  const Command* cmd = Commands().Find(line[0]);
+  if (cmd && !cmd->subcommands.empty() && line.size() >= 2) cmd = CommandRegistry::FindSub(*cmd, line[1]);
+  if (!cmd) {
+    c.reply.Error("ERR Invalid command specified");
+    return false;
+  }
+  bool arity_ok = cmd->arity > 0 ? line.size() == static_cast<size_t>(cmd->arity)
+                                 : line.size() >= static_cast<size_t>(-cmd->arity);
+  if (!arity_ok) {
+    c.reply.Error("ERR Invalid number of arguments specified for command");
+    return false;
+  }
+  if (cmd->first_key > 0) {
+    int last = cmd->last_key < 0 ? static_cast<int>(line.size()) + cmd->last_key : cmd->last_key;
+    for (int i = cmd->first_key; i <= last && i < static_cast<int>(line.size()); i += cmd->step) keys->push_back(i);
+  }
+  if (keys->empty()) {
+    c.reply.Error("ERR The command has no key arguments");
+    return false;
+  }
+  *found = cmd;
+  return true;
+}
+
+void CommandGetkeysCmd(Client& c, CmdArgs args) {
+  const Command* cmd;
+  std::vector<size_t> keys;
+  CmdArgs line = args.subspan(2);
+  if (!KeysOf(c, line, &cmd, &keys)) return;
+  c.reply.Array(keys.size());
+  for (size_t k : keys) c.reply.Bulk(line[k]);
+}
+
+void CommandGetkeysandflagsCmd(Client& c, CmdArgs args) {
+  const Command* cmd;
+  std::vector<size_t> keys;
+  CmdArgs line = args.subspan(2);
+  if (!KeysOf(c, line, &cmd, &keys)) return;
+  std::vector<std::vector<std::string>> groups(1);
+  for (const std::string& w : cmd->key_flags) {
+    if (w == "|")
+      groups.emplace_back();
+    else
+      groups.back().push_back(w);
+  }
+  c.reply.Array(keys.size());
+  for (size_t i = 0; i < keys.size(); ++i) {
+    const auto& fl = groups[std::min(i, groups.size() - 1)];
+    c.reply.Array(2);
+    c.reply.Bulk(line[keys[i]]);
+    c.reply.Set(fl.size());
+    for (const std::string& f : fl) c.reply.Simple(f);
+  }
+}
+
+void CommandHelpCmd(Client& c, CmdArgs) {
+  ReplyHelp(c, "COMMAND",
+            {"(no subcommand)",
+             "    Return details about all Redis commands.",
+             "COUNT",
+             "    Return the total number of commands in this Redis server.",
+             "LIST",
+             "    Return a list of all commands in this Redis server.",
+             "INFO [<command-name> ...]",
+             "    Return details about multiple Redis commands.",
+             "    If no command names are given, documentation details for all",
+             "    commands are returned.",
+             "DOCS [<command-name> ...]",
+             "    Return documentation details about multiple Redis commands.",
+             "    If no command names are given, documentation details for all",
+             "    commands are returned.",
+             "GETKEYS <full-command>",
+             "    Return the keys from a full Redis command.",
+             "GETKEYSANDFLAGS <full-command>",
+             "    Return the keys and the access flags from a full Redis command."});
+}
+
+constexpr CommandRow kRows[] = {
+    {"command", -1, "loading stale", 0, 0, 0, "@slow @connection", CommandCmd},
+    {"command|help", 2, "loading stale", 0, 0, 0, "@slow @connection", CommandHelpCmd},
+    {"command|list", -2, "loading stale", 0, 0, 0, "@slow @connection", CommandListCmd},
+    {"command|info", -2, "loading stale", 0, 0, 0, "@slow @connection", CommandInfoCmd},
+    {"command|getkeys", -4, "loading stale", 0, 0, 0, "@slow @connection", CommandGetkeysCmd},
+    {"command|count", 2, "loading stale", 0, 0, 0, "@slow @connection", CommandCountCmd},
+    {"command|docs", -2, "loading stale", 0, 0, 0, "@slow @connection", CommandDocsCmd},
+    {"command|getkeysandflags", -4, "loading stale", 0, 0, 0, "@slow @connection", CommandGetkeysandflagsCmd},
+};
+
+}  // namespace
+
+void RegisterCommandFamily(CommandRegistry& r) { r.Add(kRows); }
+
+}  // namespace corvid

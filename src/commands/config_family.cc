@@ -1,0 +1,100 @@
+// CONFIG GET / SET / REWRITE / RESETSTAT / HELP: argument handling and replies over server/config.
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "commands/command.h"
+#include "net/client.h"
+#include "server/config.h"
+
+namespace corvid {
+
+// Clears the INFO stats counters, command and error stats included (src/server/server.cc).
+extern void ResetServerStats();
+
+namespace {
+
+// True for a unix-socket client or a loopback peer, as Redis' islocalClient.
+bool IsLocalClient(const Client& c) {
+  if (c.Has(kClientUnixSocket)) return true;
+  std::string_view addr = c.addr;
+  size_t colon = addr.rfind(':');
+  std::string_view ip = colon == std::string_view::npos ? addr : addr.substr(0, colon);
+  return ip == "127.0.0.1" || ip == "::1";
+}
+
+void ConfigGetCmd(Client& c, CmdArgs args) {
+  std::vector<std::pair<std::string, std::string>> out;
+  ConfigGet(args.subspan(2), &out);
+  c.reply.Map(out.size());
+  for (const auto& [name, value] : out) {
+    c.reply.Bulk(name);
+    c.reply.Bulk(value);
+  }
+}
+
+void ConfigSetCmd(Client& c, CmdArgs args) {
+  ConfigSetContext ctx;
+  ctx.local_client = IsLocalClient(c);
+  std::string err;
+  if (ConfigSet(args.subspan(2), &err, ctx)) {
+    c.reply.Ok();
+  } else {
+    c.reply.Error(err);
+  }
+}
+
+void ConfigRewriteCmd(Client& c, CmdArgs) {
+  std::string err;
+  if (ConfigRewrite(&err)) {
+    c.reply.Ok();
+  } else {
+    c.reply.Error(err);
+  }
+}
+
+void ConfigResetStatCmd(Client& c, CmdArgs) {
+  ResetServerStats();  // also clears INFO commandstats / errorstats
+  c.reply.Ok();
+}
+
+void ConfigHelpCmd(Client& c, CmdArgs) {
+  static constexpr std::string_view kHelp[] = {
+      "CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+      "GET <pattern>",
+      "    Return parameters matching the glob-like <pattern> and their values.",
+      "SET <directive> <value>",
+      "    Set the configuration <directive> to <value>.",
+      "RESETSTAT",
+      "    Reset statistics reported by the INFO command.",
+      "REWRITE",
+      "    Rewrite the configuration file.",
+      "HELP",
+      "    Prints this help.",
+  };
+  c.reply.Array(std::size(kHelp));
+  for (std::string_view line : kHelp) c.reply.Simple(line);
+}
+
+// Arity, flags and ACL categories as redis-server 7.0.15's COMMAND INFO shows them.
+constexpr CommandRow kRows[] = {
+    {"config", -2, "", 0, 0, 0, "@slow", nullptr, "", "A container for server configuration commands"},
+    {"config|get", -3, "admin noscript loading stale", 0, 0, 0, "@admin @slow @dangerous", ConfigGetCmd, "",
+     "Get the values of configuration parameters"},
+    {"config|set", -4, "admin noscript loading stale", 0, 0, 0, "@admin @slow @dangerous", ConfigSetCmd, "",
+     "Set configuration parameters to the given values"},
+    {"config|rewrite", 2, "admin noscript loading stale", 0, 0, 0, "@admin @slow @dangerous", ConfigRewriteCmd, "",
+     "Rewrite the configuration file with the in memory configuration"},
+    {"config|resetstat", 2, "admin noscript loading stale", 0, 0, 0, "@admin @slow @dangerous", ConfigResetStatCmd,
+     "", "Reset the stats returned by INFO"},
+    {"config|help", 2, "loading stale", 0, 0, 0, "@slow", ConfigHelpCmd, "",
+     "Show helpful text about the different subcommands"},
+};
+
+}  // namespace
+
+void RegisterConfigFamily(CommandRegistry& r) { r.Add(std::span(kRows)); }
+
+}  // namespace corvid

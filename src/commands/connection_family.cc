@@ -1,0 +1,450 @@
+// Connection commands: PING ECHO QUIT RESET AUTH HELLO CLIENT.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "commands/cmd_util.h"
+#include "commands/command.h"
+#include "commands/dispatcher.h"
+#include "net/connection.h"
+#include "server/config.h"
+#include "server/server.h"
+#include "server/version.h"
+#include "util/numeric.h"
+
+namespace corvid {
+
+namespace {
+
+// ---- logic ----
+
+// Checks a password for user against requirepass (the default user is the only one before ACLs).
+bool CheckCredentials(std::string_view user, std::string_view pass) {
+  if (user != "default") return false;
+  const std::string& want = Cfg().requirepass;
+  return want.empty() || want == pass;
+}
+
+// Redis' client-name rule: printable ASCII without spaces.
+bool ValidClientName(std::string_view name) {
+  for (char ch : name)
+    if (ch < '!' || ch > '~') return false;
+  return true;
+}
+
+constexpr std::string_view kBadName = "ERR Client names cannot contain spaces, newlines or special characters.";
+
+// The flags field of CLIENT LIST.
+std::string ClientFlags(const Client& c) {
+  std::string f;
+  if (c.Has(kClientMulti)) f += 'x';
+  if (c.Has(kClientBlocked)) f += 'b';
+  if (c.Has(kClientPubSub)) f += 'P';
+  if (c.Has(kClientMonitor)) f += 'O';
+  if (c.Has(kClientCloseAfterReply)) f += 'c';
+  if (c.Has(kClientUnixSocket)) f += 'U';
+  if (c.Has(kClientCloseAsap)) f += 'A';
+  if (c.Has(kClientNoEvict)) f += 'e';
+  if (c.Has(kClientNoTouch)) f += 'T';
+  if (f.empty()) f = "N";
+  return f;
+}
+
+// One CLIENT LIST line (without the newline), with the fields Redis 7.0 prints, in its order.
+std::string ClientLine(const Client& c) {
+  Server& srv = Srv();
+  size_t qbuf = c.conn ? c.conn->QueryBufferBytes() : 0;
+  size_t qcap = c.conn ? c.conn->QueryBufferCapacity() : 0;
+  size_t obuf = c.out.size(), ocap = c.out.Capacity();
+  std::string cmd = c.last_cmd ? c.last_cmd->fullname : "NULL";
+  if (c.cur_cmd) cmd = c.cur_cmd->fullname;
+  size_t tot = qcap + ocap + sizeof(Client);
+  return fmt::format(
+      "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub=0 psub=0 ssub=0 multi=-1 qbuf={} "
+      "qbuf-free={} argv-mem={} multi-mem=0 rbs={} rbp={} obl={} oll=0 omem={} tot-mem={} events=r cmd={} "
+      "user=default redir=-1 resp={}",
+      c.id, c.addr, c.laddr, c.fd, c.name, (srv.now_ms - c.ctime_ms) / 1000,
+      (srv.now_ms - c.last_interaction_ms) / 1000, ClientFlags(c), c.db_index(), qbuf, qcap - qbuf, c.argv_mem,
+      qcap, qbuf, obuf, obuf > ocap ? obuf : 0, tot, cmd, c.reply.resp());
+}
+
+// ---- handlers ----
+
+void PingCmd(Client& c, CmdArgs args) {
+  if (args.size() > 2) return c.reply.Error(fmt::format(fmt::runtime(err::kWrongArity), "ping"));
+  if (args.size() == 2) return c.reply.Bulk(args[1]);
+  c.reply.Simple("PONG");
+}
+
+void EchoCmd(Client& c, CmdArgs args) { c.reply.Bulk(args[1]); }
+
+void QuitCmd(Client& c, CmdArgs) {
+  c.reply.Ok();
+  c.flags |= kClientCloseAfterReply;
+}
+
+void ResetCmd(Client& c, CmdArgs) {
+  c.SelectDb(0);
+  c.reply.SetResp(2);
+  c.name.clear();
+  c.flags &= ~(kClientReplyOff | kClientReplySkip | kClientReplySkipNext | kClientNoEvict | kClientNoTouch);
+  c.authenticated = !AuthRequired();
+  c.reply.Simple("RESET");
+}
+
+void AuthCmd(Client& c, CmdArgs args) {
+  if (args.size() > 3) return c.reply.Error(err::kSyntax);
+  std::string_view user = args.size() == 3 ? args[1] : "default";
+  std::string_view pass = args.back();
+  if (args.size() == 2 && Cfg().requirepass.empty()) return c.reply.Error(err::kAuthNotSet);
+  if (!CheckCredentials(user, pass)) return c.reply.Error(err::kWrongPass);
+  c.authenticated = true;
+  c.reply.Ok();
+}
+
+void HelloCmd(Client& c, CmdArgs args) {
+  int64_t ver = 0;
+  size_t next = 1;
+  if (args.size() >= 2) {
+    if (!ArgInt64(c, args[next++], &ver, err::kUnsupportedProtoHello)) return;
+    if (ver < 2 || ver > 3) return c.reply.Error(err::kNoProto);
+  }
+  std::string_view user, pass, name;
+  bool has_auth = false, has_name = false;
+  for (size_t j = next; j < args.size(); ++j) {
+    size_t more = args.size() - 1 - j;
+    if (Is(args[j], "AUTH") && more >= 2) {
+      user = args[j + 1];
+      pass = args[j + 2];
+      has_auth = true;
+      j += 2;
+    } else if (Is(args[j], "SETNAME") && more) {
+      name = args[++j];
+      has_name = true;
+      if (!ValidClientName(name)) return c.reply.Error(kBadName);
+    } else {
+      return c.reply.Error(fmt::format("ERR Syntax error in HELLO option '{}'", args[j]));
+    }
+  }
+  if (has_auth) {
+    if (!CheckCredentials(user, pass)) return c.reply.Error(err::kWrongPass);
+    c.authenticated = true;
+  }
+  if (!c.authenticated)
+    return c.reply.Error(
+        "NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH "
+        "<user> <pass> option can be used to authenticate the client and select the RESP protocol version at the "
+        "same time");
+  if (has_name) c.name = std::string(name);
+  if (ver) c.reply.SetResp(static_cast<int>(ver));
+  c.reply.Map(7);
+  c.reply.Bulk("server");
+  c.reply.Bulk("redis");
+  c.reply.Bulk("version");
+  c.reply.Bulk(kRedisVersion);
+  c.reply.Bulk("proto");
+  c.reply.Int(c.reply.resp());
+  c.reply.Bulk("id");
+  c.reply.Int(static_cast<int64_t>(c.id));
+  c.reply.Bulk("mode");
+  c.reply.Bulk("standalone");
+  c.reply.Bulk("role");
+  c.reply.Bulk("master");
+  c.reply.Bulk("modules");
+  c.reply.EmptyArray();
+}
+
+void ClientIdCmd(Client& c, CmdArgs) { c.reply.Int(static_cast<int64_t>(c.id)); }
+
+void ClientSetnameCmd(Client& c, CmdArgs args) {
+  if (!ValidClientName(args[2])) return c.reply.Error(kBadName);
+  c.name = std::string(args[2]);
+  c.reply.Ok();
+}
+
+void ClientGetnameCmd(Client& c, CmdArgs) {
+  if (c.name.empty()) return c.reply.Null();
+  c.reply.Bulk(c.name);
+}
+
+void ClientSetinfoCmd(Client& c, CmdArgs args) {
+  if (!ValidClientName(args[3]))
+    return c.reply.Error("ERR lib-name cannot contain spaces, newlines or special characters.");
+  if (Is(args[2], "LIB-NAME"))
+    c.lib_name = std::string(args[3]);
+  else if (Is(args[2], "LIB-VER"))
+    c.lib_ver = std::string(args[3]);
+  else
+    return c.reply.Error(fmt::format("ERR Unrecognized option '{}'", args[2]));
+  c.reply.Ok();
+}
+
+void ClientListCmd(Client& c, CmdArgs args) {
+  std::vector<uint64_t> ids;
+  bool normal_only = false, none = false;
+  for (size_t j = 2; j < args.size(); ++j) {
+    if (Is(args[j], "TYPE") && j + 1 < args.size()) {
+      std::string_view t = args[++j];
+      if (Is(t, "normal")) {
+        normal_only = true;
+      } else if (Is(t, "master") || Is(t, "replica") || Is(t, "slave") || Is(t, "pubsub")) {
+        none = true;  // no such clients yet
+      } else {
+        return c.reply.Error(fmt::format("ERR Unknown client type '{}'", t));
+      }
+    } else if (Is(args[j], "ID") && j + 1 < args.size()) {
+      for (++j; j < args.size(); ++j) {
+        int64_t id;
+        if (!StringToInt64(args[j], &id) || id <= 0) return c.reply.Error("ERR Invalid client ID");
+        ids.push_back(static_cast<uint64_t>(id));
+      }
+    } else {
+      return c.reply.Error(err::kSyntax);
+    }
+  }
+  (void)normal_only;
+  std::vector<const Client*> sel;
+  if (!none) {
+    for (auto& [id, cl] : Srv().clients)
+      if (ids.empty() || std::find(ids.begin(), ids.end(), id) != ids.end()) sel.push_back(cl);
+  }
+  std::sort(sel.begin(), sel.end(), [](const Client* a, const Client* b) { return a->id < b->id; });
+  std::string out;
+  for (const Client* cl : sel) {
+    out += ClientLine(*cl);
+    out += '\n';
+  }
+  c.reply.Verbatim(out);
+}
+
+void ClientInfoCmd(Client& c, CmdArgs) { c.reply.Verbatim(ClientLine(c) + "\n"); }
+
+// CLIENT KILL addr | KILL <filter> <value> ...: closes matching clients (other than the caller unless SKIPME no).
+void ClientKillCmd(Client& c, CmdArgs args) {
+  std::string_view addr, laddr, user;
+  uint64_t id = 0;
+  bool skipme = true, old_form = args.size() == 3, type_filter = false, type_none = false;
+  if (old_form) {
+    addr = args[2];
+    skipme = false;
+  } else {
+    if (args.size() % 2 != 0) return c.reply.Error(err::kSyntax);
+    for (size_t j = 2; j < args.size(); j += 2) {
+      std::string_view opt = args[j], val = args[j + 1];
+      if (Is(opt, "ID")) {
+        int64_t v;
+        if (!StringToInt64(val, &v) || v <= 0) return c.reply.Error("ERR client-id should be greater than 0");
+        id = static_cast<uint64_t>(v);
+      } else if (Is(opt, "TYPE")) {
+        type_filter = true;
+        if (Is(val, "master") || Is(val, "replica") || Is(val, "slave") || Is(val, "pubsub"))
+          type_none = true;
+        else if (!Is(val, "normal"))
+          return c.reply.Error(fmt::format("ERR Unknown client type '{}'", val));
+      } else if (Is(opt, "ADDR")) {
+        addr = val;
+      } else if (Is(opt, "LADDR")) {
+        laddr = val;
+      } else if (Is(opt, "USER")) {
+        user = val;
+        if (user != "default") return c.reply.Error(fmt::format("ERR No such user '{}'", val));
+      } else if (Is(opt, "SKIPME")) {
+        if (Is(val, "yes"))
+          skipme = true;
+        else if (Is(val, "no"))
+          skipme = false;
+        else
+          return c.reply.Error(err::kSyntax);
+      } else {
+        return c.reply.Error(err::kSyntax);
+      }
+    }
+  }
+  (void)type_filter;
+  std::vector<Client*> victims;
+  if (!type_none) {
+    for (auto& [cid, cl] : Srv().clients) {
+      if (!addr.empty() && cl->addr != addr) continue;
+      if (!laddr.empty() && cl->laddr != laddr) continue;
+      if (id && cl->id != id) continue;
+      if (cl == &c && skipme) continue;
+      victims.push_back(cl);
+    }
+  }
+  if (old_form && victims.empty()) return c.reply.Error("ERR No such client");
+  int64_t killed = 0;
+  for (Client* v : victims) {
+    ++killed;
+    if (v == &c) {
+      c.flags |= kClientCloseAfterReply;  // the reply still goes out, then the connection closes
+    } else if (v->conn) {
+      v->conn->Close();
+    }
+  }
+  if (old_form) return c.reply.Ok();
+  c.reply.Int(killed);
+}
+
+void ClientPauseCmd(Client& c, CmdArgs args) {
+  int64_t ms;
+  if (!ArgInt64(c, args[2], &ms, "ERR timeout is not an integer or out of range")) return;
+  if (ms < 0) return c.reply.Error(err::kTimeoutNegative);
+  bool writes_only = false;
+  if (args.size() == 4) {
+    if (Is(args[3], "WRITE"))
+      writes_only = true;
+    else if (!Is(args[3], "ALL"))
+      return c.reply.Error("ERR CLIENT PAUSE mode must be WRITE or ALL");
+  } else if (args.size() > 4) {
+    return c.reply.Error(err::kSyntax);
+  }
+  Server& srv = Srv();
+  // A pause never shortens an ongoing one, and ALL wins over WRITE.
+  int64_t until = srv.now_ms + ms;
+  if (until > srv.clients_paused_until_ms) srv.clients_paused_until_ms = until;
+  srv.pause_writes_only = writes_only && (srv.pause_writes_only || srv.clients_paused_until_ms == until);
+  c.reply.Ok();
+}
+
+void ClientUnpauseCmd(Client& c, CmdArgs) {
+  Srv().clients_paused_until_ms = Srv().now_ms;  // the cron resumes held clients on its next tick
+  c.reply.Ok();
+}
+
+void ClientReplyCmd(Client& c, CmdArgs args) {
+  if (Is(args[2], "ON")) {
+    c.flags &= ~(kClientReplyOff | kClientReplySkip | kClientReplySkipNext);
+    c.reply.Ok();
+  } else if (Is(args[2], "OFF")) {
+    c.flags |= kClientReplyOff;
+  } else if (Is(args[2], "SKIP")) {
+    if (!c.Has(kClientReplyOff)) c.flags |= kClientReplySkipNext;
+  } else {
+    c.reply.Error(err::kSyntax);
+  }
+}
+
+void ClientFlagOnOff(Client& c, std::string_view arg, uint32_t flag) {
+  if (Is(arg, "ON")) {
+    c.flags |= flag;
+  } else if (Is(arg, "OFF")) {
+    c.flags &= ~flag;
+  } else {
+    return c.reply.Error(err::kSyntax);
+  }
+  c.reply.Ok();
+}
+
+void ClientNoEvictCmd(Client& c, CmdArgs args) { ClientFlagOnOff(c, args[2], kClientNoEvict); }
+void ClientNoTouchCmd(Client& c, CmdArgs args) { ClientFlagOnOff(c, args[2], kClientNoTouch); }
+
+void ClientUnblockCmd(Client& c, CmdArgs args) {
+  int64_t id;
+  if (!ArgInt64(c, args[2], &id)) return;
+  if (args.size() == 4 && !Is(args[3], "TIMEOUT") && !Is(args[3], "ERROR"))
+    return c.reply.Error("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
+  if (args.size() > 4) return c.reply.Error(err::kSyntax);
+  c.reply.Int(0);  // no blocking commands yet: nobody is blocked
+}
+
+void ClientGetredirCmd(Client& c, CmdArgs) { c.reply.Int(-1); }
+
+void ClientTrackinginfoCmd(Client& c, CmdArgs) {
+  c.reply.Map(3);
+  c.reply.Bulk("flags");
+  c.reply.Set(1);
+  c.reply.Bulk("off");
+  c.reply.Bulk("redirect");
+  c.reply.Int(-1);
+  c.reply.Bulk("prefixes");
+  c.reply.EmptyArray();
+}
+
+void ClientHelpCmd(Client& c, CmdArgs) {
+  ReplyHelp(c, "CLIENT",
+            {"CACHING (YES|NO)",
+             "    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.",
+             "GETREDIR",
+             "    Return the client ID we are redirecting to when tracking is enabled.",
+             "GETNAME",
+             "    Return the name of the current connection.",
+             "ID",
+             "    Return the ID of the current connection.",
+             "INFO",
+             "    Return information about the current client connection.",
+             "KILL <ip:port>",
+             "    Kill connection made from <ip:port>.",
+             "KILL <option> <value> [<option> <value> [...]]",
+             "    Kill connections. Options are:",
+             "    * ADDR (<ip:port>|<unixsocket>:0)",
+             "      Kill connections made from the specified address",
+             "    * LADDR (<ip:port>|<unixsocket>:0)",
+             "      Kill connections made to specified local address",
+             "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+             "      Kill connections by type.",
+             "    * USER <username>",
+             "      Kill connections authenticated by <username>.",
+             "    * SKIPME (YES|NO)",
+             "      Skip killing current connection (default: yes).",
+             "LIST [options ...]",
+             "    Return information about client connections. Options:",
+             "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+             "      Return clients of specified type.",
+             "UNPAUSE",
+             "    Stop the current client pause, resuming traffic.",
+             "PAUSE <timeout> [WRITE|ALL]",
+             "    Suspend all, or just write, clients for <timeout> milliseconds.",
+             "REPLY (ON|OFF|SKIP)",
+             "    Control the replies sent to the current connection.",
+             "SETNAME <name>",
+             "    Assign the name <name> to the current connection.",
+             "UNBLOCK <clientid> [TIMEOUT|ERROR]",
+             "    Unblock the specified blocked client.",
+             "TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]]",
+             "         [OPTIN] [OPTOUT] [NOLOOP]",
+             "    Control server assisted client side caching.",
+             "TRACKINGINFO",
+             "    Report tracking status for the current connection.",
+             "NO-EVICT (ON|OFF)",
+             "    Protect current client connection from eviction."});
+}
+
+constexpr CommandRow kRows[] = {
+    {"ping", -1, "fast", 0, 0, 0, "@fast @connection", PingCmd},
+    {"echo", 2, "loading stale fast", 0, 0, 0, "@fast @connection", EchoCmd},
+    {"quit", -1, "noscript loading stale fast no_auth allow_busy", 0, 0, 0, "@fast @connection", QuitCmd},
+    {"reset", 1, "noscript loading stale fast no_auth allow_busy", 0, 0, 0, "@fast @connection", ResetCmd},
+    {"auth", -2, "noscript loading stale fast no_auth allow_busy", 0, 0, 0, "@fast @connection", AuthCmd},
+    {"hello", -1, "noscript loading stale fast no_auth allow_busy", 0, 0, 0, "@fast @connection", HelloCmd},
+    {"client", -2, "", 0, 0, 0, "@slow", nullptr},
+    {"client|trackinginfo", 2, "noscript loading stale", 0, 0, 0, "@slow @connection", ClientTrackinginfoCmd},
+    {"client|info", 2, "noscript loading stale", 0, 0, 0, "@slow @connection", ClientInfoCmd},
+    {"client|pause", -3, "admin noscript loading stale", 0, 0, 0, "@admin @slow @dangerous @connection",
+     ClientPauseCmd},
+    {"client|kill", -3, "admin noscript loading stale", 0, 0, 0, "@admin @slow @dangerous @connection",
+     ClientKillCmd},
+    {"client|reply", 3, "noscript loading stale", 0, 0, 0, "@slow @connection", ClientReplyCmd},
+    {"client|help", 2, "loading stale", 0, 0, 0, "@slow @connection", ClientHelpCmd},
+    {"client|getname", 2, "noscript loading stale", 0, 0, 0, "@slow @connection", ClientGetnameCmd},
+    {"client|list", -2, "admin noscript loading stale", 0, 0, 0, "@admin @slow @dangerous @connection",
+     ClientListCmd},
+    {"client|no-evict", 3, "admin noscript loading stale", 0, 0, 0, "@admin @slow @dangerous @connection",
+     ClientNoEvictCmd},
+    {"client|no-touch", 3, "noscript loading stale", 0, 0, 0, "@slow @connection", ClientNoTouchCmd},
+    {"client|setinfo", 4, "noscript loading stale", 0, 0, 0, "@slow @connection", ClientSetinfoCmd},
+    {"client|id", 2, "noscript loading stale", 0, 0, 0, "@slow @connection", ClientIdCmd},
+    {"client|setname", 3, "noscript loading stale", 0, 0, 0, "@slow @connection", ClientSetnameCmd},
+    {"client|unpause", 2, "admin noscript loading stale", 0, 0, 0, "@admin @slow @dangerous @connection",
+     ClientUnpauseCmd},
+    {"client|unblock", -3, "admin noscript loading stale", 0, 0, 0, "@admin @slow @dangerous @connection",
+     ClientUnblockCmd},
+    {"client|getredir", 2, "noscript loading stale", 0, 0, 0, "@slow @connection", ClientGetredirCmd},
+};
+
+}  // namespace
+
+void RegisterConnectionFamily(CommandRegistry& r) { r.Add(kRows); }
+
+}  // namespace corvid

@@ -1,0 +1,20 @@
+// Runs one parsed command for a client: lookup → arity → auth → call → stats.
+#pragma once
+#include <string_view>
+
+#include "commands/command.h"
+
+namespace corvid {
+
+// Runs argv (argv[0] = command name) for c and appends the reply to c's output buffer.
+void Dispatch(Client& c, CmdArgs argv);
+// True when clients must authenticate (requirepass set).
+bool AuthRequired();
+// True while CLIENT PAUSE holds c's next command back.
+bool ClientIsPaused(const Client& c);
+// Counts an error reply by its prefix for INFO stats/errorstats. Empty prefix: nothing.
+void CountError(std::string_view prefix);
+// Called when a client disconnects (frees per-client server state).
+void OnClientClosed(Client& c);
+
+}  // namespace corvid

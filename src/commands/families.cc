@@ -1,0 +1,19 @@
+#include "commands/families.h"
+
+#include "commands/command.h"
+
+namespace corvid {
+
+void RegisterAllFamilies() {
+  CommandRegistry& r = Commands();
+  if (r.size() > 0) return;
+  RegisterConnectionFamily(r);
+  RegisterServerFamily(r);
+  RegisterConfigFamily(r);
+  RegisterGenericFamily(r);
+  RegisterStringFamily(r);
+  RegisterCommandFamily(r);
+  RegisterDebugFamily(r);
+}
+
+}  // namespace corvid

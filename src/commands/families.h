@@ -1,0 +1,16 @@
+// Every command family's registration function; RegisterAllFamilies() calls each one, in this order.
+#pragma once
+
+namespace corvid {
+
+class CommandRegistry;
+
+void RegisterConnectionFamily(CommandRegistry& r);
+void RegisterServerFamily(CommandRegistry& r);
+void RegisterConfigFamily(CommandRegistry& r);
+void RegisterGenericFamily(CommandRegistry& r);
+void RegisterStringFamily(CommandRegistry& r);
+void RegisterCommandFamily(CommandRegistry& r);
+void RegisterDebugFamily(CommandRegistry& r);
+
+}  // namespace corvid

@@ -1,0 +1,300 @@
+// Server commands: INFO TIME LASTSAVE SHUTDOWN.
+#include <sys/resource.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "commands/cmd_util.h"
+#include "commands/command.h"
+#include "server/config.h"
+#include "server/cron.h"
+#include "server/memory.h"
+#include "server/server.h"
+#include "server/version.h"
+
+namespace corvid {
+
+namespace {
+
+using Out = std::string;
+
+template <typename... Args>
+void Field(Out& o, fmt::format_string<Args...> f, Args&&... a) {
+  fmt::format_to(std::back_inserter(o), f, std::forward<Args>(a)...);
+  o += "\r\n";
+}
+
+void ServerSection(Out& o) {
+  Server& s = Srv();
+  struct utsname u;
+  uname(&u);
+  int64_t uptime = (s.now_ms - s.start_time_ms) / 1000;
+  Field(o, "redis_version:{}", kRedisVersion);
+  Field(o, "corvid_version:{}", kCorvidVersion);
+  Field(o, "redis_git_sha1:00000000");
+  Field(o, "redis_git_dirty:0");
+  Field(o, "redis_build_id:0");
+  Field(o, "redis_mode:standalone");
+  Field(o, "os:{} {} {}", u.sysname, u.release, u.machine);
+  Field(o, "arch_bits:64");
+  Field(o, "monotonic_clock:POSIX clock_gettime");
+  Field(o, "multiplexing_api:epoll");
+  Field(o, "atomicvar_api:c11-builtin");
+  Field(o, "gcc_version:{}.{}.{}", __GNUC__, __GNUC_MINOR__, __GNUC_PATCHLEVEL__);
+  Field(o, "process_id:{}", getpid());
+  Field(o, "process_supervised:no");
+  Field(o, "run_id:{}", s.run_id);
+  Field(o, "tcp_port:{}", s.tcp_port);
+  Field(o, "server_time_usec:{}", s.now_us);
+  Field(o, "uptime_in_seconds:{}", uptime);
+  Field(o, "uptime_in_days:{}", uptime / 86400);
+  Field(o, "hz:{}", Cfg().hz);
+  Field(o, "configured_hz:{}", Cfg().hz);
+  Field(o, "lru_clock:{}", s.lru_clock);
+  Field(o, "executable:{}", s.executable);
+  Field(o, "config_file:{}", ConfigFilePath());
+  Field(o, "io_threads_active:0");
+}
+
+void ClientsSection(Out& o) {
+  Server& s = Srv();
+  Field(o, "connected_clients:{}", s.clients.size());
+  Field(o, "cluster_connections:0");
+  Field(o, "maxclients:{}", Cfg().maxclients);
+  Field(o, "client_recent_max_input_buffer:0");
+  Field(o, "client_recent_max_output_buffer:0");
+  Field(o, "blocked_clients:{}", s.blocked_clients);
+  Field(o, "tracking_clients:0");
+  Field(o, "clients_in_timeout_table:0");
+}
+
+void MemorySection(Out& o) {
+  MemoryStats m = ReadMemoryStats();
+  static uint64_t peak = 0;
+  peak = std::max(peak, m.allocated);
+  uint64_t overhead = 0;
+  for (auto& db : Srv().dbs) overhead += db->OverheadBytes();
+  uint64_t maxmem = Cfg().maxmemory;
+  Field(o, "used_memory:{}", m.allocated);
+  Field(o, "used_memory_human:{}", BytesToHuman(m.allocated));
+  Field(o, "used_memory_rss:{}", m.rss);
+  Field(o, "used_memory_rss_human:{}", BytesToHuman(m.rss));
+  Field(o, "used_memory_peak:{}", peak);
+  Field(o, "used_memory_peak_human:{}", BytesToHuman(peak));
+  Field(o, "used_memory_peak_perc:{:.2f}%", peak ? 100.0 * m.allocated / peak : 100.0);
+  Field(o, "used_memory_overhead:{}", overhead);
+  Field(o, "used_memory_dataset:{}", m.allocated > overhead ? m.allocated - overhead : 0);
+  Field(o, "allocator_allocated:{}", m.allocated);
+  Field(o, "allocator_active:{}", m.active);
+  Field(o, "allocator_resident:{}", m.resident);
+  Field(o, "total_system_memory:{}", static_cast<uint64_t>(sysconf(_SC_PHYS_PAGES)) * sysconf(_SC_PAGESIZE));
+  Field(o, "maxmemory:{}", maxmem);
+  Field(o, "maxmemory_human:{}", BytesToHuman(maxmem));
+  std::string policy;
+  ConfigGetValue("maxmemory-policy", &policy);
+  Field(o, "maxmemory_policy:{}", policy);
+  Field(o, "allocator_frag_ratio:{:.2f}", m.allocated ? static_cast<double>(m.active) / m.allocated : 1.0);
+  Field(o, "mem_fragmentation_ratio:{:.2f}", m.allocated ? static_cast<double>(m.rss) / m.allocated : 1.0);
+  Field(o, "mem_fragmentation_bytes:{}", static_cast<int64_t>(m.rss) - static_cast<int64_t>(m.allocated));
+  Field(o, "mem_allocator:{}", AllocatorName());
+  Field(o, "lazyfree_pending_objects:0");
+  Field(o, "lazyfreed_objects:0");
+}
+
+void PersistenceSection(Out& o) {
+  Server& s = Srv();
+  Field(o, "loading:0");
+  Field(o, "async_loading:0");
+  Field(o, "rdb_changes_since_last_save:{}", s.stats.dirty);
+  Field(o, "rdb_bgsave_in_progress:0");
+  Field(o, "rdb_last_save_time:{}", s.lastsave_s);
+  Field(o, "rdb_last_bgsave_status:ok");
+  Field(o, "rdb_last_bgsave_time_sec:-1");
+  Field(o, "rdb_current_bgsave_time_sec:-1");
+  Field(o, "rdb_saves:0");
+  Field(o, "aof_enabled:0");
+  Field(o, "aof_rewrite_in_progress:0");
+  Field(o, "aof_rewrite_scheduled:0");
+  Field(o, "aof_last_rewrite_time_sec:-1");
+  Field(o, "aof_current_rewrite_time_sec:-1");
+  Field(o, "aof_last_bgrewrite_status:ok");
+  Field(o, "aof_rewrites:0");
+  Field(o, "aof_last_write_status:ok");
+}
+
+void StatsSection(Out& o) {
+  const ServerStats& st = Srv().stats;
+  Field(o, "total_connections_received:{}", st.total_connections_received);
+  Field(o, "total_commands_processed:{}", st.total_commands_processed);
+  Field(o, "instantaneous_ops_per_sec:0");
+  Field(o, "total_net_input_bytes:{}", st.net_input_bytes);
+  Field(o, "total_net_output_bytes:{}", st.net_output_bytes);
+  Field(o, "rejected_connections:{}", st.rejected_connections);
+  Field(o, "expired_keys:{}", st.expired_keys);
+  Field(o, "expired_stale_perc:{:.2f}", static_cast<double>(st.expired_stale_perc));
+  Field(o, "evicted_keys:{}", st.evicted_keys);
+  Field(o, "evicted_clients:0");
+  Field(o, "keyspace_hits:{}", st.keyspace_hits);
+  Field(o, "keyspace_misses:{}", st.keyspace_misses);
+  Field(o, "pubsub_channels:0");
+  Field(o, "pubsub_patterns:0");
+  Field(o, "pubsubshard_channels:0");
+  Field(o, "total_forks:0");
+  Field(o, "unexpected_error_replies:{}", st.unexpected_error_replies);
+  Field(o, "total_error_replies:{}", st.total_error_replies);
+  Field(o, "total_reads_processed:{}", st.io_reads_processed);
+  Field(o, "total_writes_processed:{}", st.io_writes_processed);
+  Field(o, "client_query_buffer_limit_disconnections:{}", st.client_qbuf_limit_disconnections);
+  Field(o, "client_output_buffer_limit_disconnections:{}", st.client_outbuf_limit_disconnections);
+}
+
+void ReplicationSection(Out& o) {
+  Field(o, "role:master");
+  Field(o, "connected_slaves:0");
+  Field(o, "master_failover_state:no-failover");
+  Field(o, "master_replid:{}", Srv().run_id);
+  Field(o, "master_replid2:0000000000000000000000000000000000000000");
+  Field(o, "master_repl_offset:0");
+  Field(o, "second_repl_offset:-1");
+  Field(o, "repl_backlog_active:0");
+  Field(o, "repl_backlog_size:{}", Cfg().repl_backlog_size);
+  Field(o, "repl_backlog_first_byte_offset:0");
+  Field(o, "repl_backlog_histlen:0");
+}
+
+void CpuSection(Out& o) {
+  struct rusage self, children;
+  getrusage(RUSAGE_SELF, &self);
+  getrusage(RUSAGE_CHILDREN, &children);
+  auto secs = [](const timeval& t) { return t.tv_sec + t.tv_usec / 1e6; };
+  Field(o, "used_cpu_sys:{:.6f}", secs(self.ru_stime));
+  Field(o, "used_cpu_user:{:.6f}", secs(self.ru_utime));
+  Field(o, "used_cpu_sys_children:{:.6f}", secs(children.ru_stime));
+  Field(o, "used_cpu_user_children:{:.6f}", secs(children.ru_utime));
+  Field(o, "used_cpu_sys_main_thread:{:.6f}", secs(self.ru_stime));
+  Field(o, "used_cpu_user_main_thread:{:.6f}", secs(self.ru_utime));
+}
+
+void ModulesSection(Out&) {}
+
+void ErrorstatsSection(Out& o) {
+  std::vector<std::pair<std::string, uint64_t>> errs(Srv().stats.error_counts.begin(),
+                                                     Srv().stats.error_counts.end());
+  std::sort(errs.begin(), errs.end());
+  for (auto& [prefix, n] : errs) Field(o, "errorstat_{}:count={}", prefix, n);
+}
+
+void ClusterSection(Out& o) { Field(o, "cluster_enabled:0"); }
+
+void KeyspaceSection(Out& o) {
+  for (auto& db : Srv().dbs) {
+    if (db->size() == 0) continue;
+    Field(o, "db{}:keys={},expires={},avg_ttl={}", db->index(), db->size(), db->expires_size(), db->avg_ttl());
+  }
+}
+
+void CommandstatsSection(Out& o) {
+  for (Command* c : Commands().All()) {
+    if (c->calls == 0 && c->failed_calls == 0 && c->rejected_calls == 0) continue;
+    Field(o, "cmdstat_{}:calls={},usec={},usec_per_call={:.2f},rejected_calls={},failed_calls={}", c->fullname,
+          c->calls, c->usec, c->calls ? static_cast<double>(c->usec) / c->calls : 0.0, c->rejected_calls,
+          c->failed_calls);
+  }
+}
+
+void LatencystatsSection(Out&) {}
+
+struct Section {
+  const char* name;
+  const char* title;
+  void (*fn)(Out&);
+  bool in_default;
+};
+
+constexpr Section kSections[] = {
+    {"server", "Server", ServerSection, true},
+    {"clients", "Clients", ClientsSection, true},
+    {"memory", "Memory", MemorySection, true},
+    {"persistence", "Persistence", PersistenceSection, true},
+    {"stats", "Stats", StatsSection, true},
+    {"replication", "Replication", ReplicationSection, true},
+    {"cpu", "CPU", CpuSection, true},
+    {"modules", "Modules", ModulesSection, true},
+    {"errorstats", "Errorstats", ErrorstatsSection, true},
+    {"cluster", "Cluster", ClusterSection, true},
+    {"keyspace", "Keyspace", KeyspaceSection, true},
+    {"commandstats", "Commandstats", CommandstatsSection, false},
+    {"latencystats", "Latencystats", LatencystatsSection, false},
+};
+
+void InfoCmd(Client& c, CmdArgs args) {
+  bool all = false, defaults = args.size() == 1, everything = false;
+  std::vector<std::string_view> wanted;
+  for (size_t i = 1; i < args.size(); ++i) {
+    if (Is(args[i], "all")) all = true;
+    else if (Is(args[i], "default")) defaults = true;
+    else if (Is(args[i], "everything")) everything = true;
+    else wanted.push_back(args[i]);
+  }
+  Out o;
+  for (const Section& s : kSections) {
+    bool on = everything || all || (defaults && s.in_default) ||
+              std::any_of(wanted.begin(), wanted.end(), [&](std::string_view w) { return Is(w, s.name); });
+    if (!on) continue;
+    if (!o.empty()) o += "\r\n";
+    o += "# ";
+    o += s.title;
+    o += "\r\n";
+    s.fn(o);
+  }
+  c.reply.Verbatim(o);
+}
+
+void TimeCmd(Client& c, CmdArgs) {
+  UpdateClock();
+  int64_t us = Srv().now_us;
+  c.reply.Array(2);
+  c.reply.BulkInt(us / 1000000);
+  c.reply.BulkInt(us % 1000000);
+}
+
+void LastsaveCmd(Client& c, CmdArgs) { c.reply.Int(Srv().lastsave_s); }
+
+void ShutdownCmd(Client& c, CmdArgs args) {
+  bool abort_shutdown = false;
+  for (size_t i = 1; i < args.size(); ++i) {
+    if (Is(args[i], "NOSAVE") || Is(args[i], "SAVE") || Is(args[i], "NOW") || Is(args[i], "FORCE")) continue;
+    if (Is(args[i], "ABORT")) {
+      abort_shutdown = true;
+      continue;
+    }
+    return c.reply.Error(err::kSyntax);
+  }
+  if (abort_shutdown) {
+    if (args.size() > 2) return c.reply.Error(err::kSyntax);
+    return c.reply.Error("ERR No shutdown in progress.");
+  }
+  // No persistence yet: every form shuts down at once (nothing to save).
+  c.flags |= kClientCloseAsap;
+  Srv().shutdown_asap = true;
+  RequestShutdown();
+}
+
+constexpr CommandRow kRows[] = {
+    {"info", -1, "loading stale", 0, 0, 0, "@slow @dangerous", InfoCmd},
+    {"time", 1, "loading stale fast", 0, 0, 0, "@fast", TimeCmd},
+    {"lastsave", 1, "loading stale fast", 0, 0, 0, "@admin @fast @dangerous", LastsaveCmd},
+    {"shutdown", -1, "admin noscript loading stale no_multi allow_busy", 0, 0, 0, "@admin @slow @dangerous",
+     ShutdownCmd},
+};
+
+}  // namespace
+
+void RegisterServerFamily(CommandRegistry& r) { r.Add(kRows); }
+
+}  // namespace corvid

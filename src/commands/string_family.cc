@@ -1,0 +1,513 @@
+// Strings: SET GET GETEX GETDEL GETSET MGET MSET MSETNX SETNX SETEX PSETEX APPEND STRLEN GETRANGE SUBSTR
+// SETRANGE INCR DECR INCRBY DECRBY INCRBYFLOAT LCS.
+#include "commands/string_family.h"
+
+#include <fmt/format.h>
+
+#include <climits>
+#include <cmath>
+#include <cstring>
+#include <vector>
+
+#include "commands/cmd_util.h"
+#include "commands/command.h"
+#include "server/config.h"
+#include "server/server.h"
+#include "util/numeric.h"
+
+namespace corvid {
+
+// ---- logic ----
+
+OpResult<int64_t> IncrBy(Db& db, std::string_view key, int64_t delta) {
+  KeyEntry* e = db.FindWrite(key);
+  int64_t old = 0;
+  if (e) {
+    if (!e->val.IsString()) return OpStatus::kWrongType;
+    if (e->val.IsInt()) {
+      old = e->val.int_val();
+    } else if (!StringToInt64(e->val.str().view(), &old)) {
+      return OpStatus::kNotInteger;
+    }
+  }
+  if ((delta < 0 && old < 0 && delta < INT64_MIN - old) || (delta > 0 && old > 0 && delta > INT64_MAX - old))
+    return OpStatus::kOverflow;
+  int64_t v = old + delta;
+  if (e)
+    db.Overwrite(e, Value::Int(v));
+  else
+    db.Add(key, Value::Int(v));
+  ++Srv().stats.dirty;
+  return v;
+}
+
+OpResult<std::string> IncrByFloat(Db& db, std::string_view key, std::string_view delta) {
+  KeyEntry* e = db.FindWrite(key);
+  long double cur = 0, incr;
+  if (e) {
+    if (!e->val.IsString()) return OpStatus::kWrongType;
+    char buf[kInt64Chars];
+    if (!StringToLongDouble(e->val.StringView(buf), &cur)) return OpStatus::kNotFloat;
+  }
+  if (!StringToLongDouble(delta, &incr)) return OpStatus::kNotFloat;
+  cur += incr;
+  if (std::isnan(cur) || std::isinf(cur)) return OpStatus::kIncrNanOrInf;
+  std::string out(kLongDoubleChars, '\0');
+  out.resize(FormatLongDouble(cur, out.data(), LdMode::kHuman));
+  if (e)
+    db.Overwrite(e, Value::PlainString(out));
+  else
+    db.Add(key, Value::PlainString(out));
+  ++Srv().stats.dirty;
+  return out;
+}
+
+OpResult<int64_t> Append(Db& db, std::string_view key, std::string_view tail, int64_t max_len) {
+  KeyEntry* e = db.FindWrite(key);
+  if (!e) {
+    db.Add(key, Value::String(tail));
+    ++Srv().stats.dirty;
+    return static_cast<int64_t>(tail.size());
+  }
+  if (!e->val.IsString()) return OpStatus::kWrongType;
+  size_t len = e->val.StringLen();
+  if (static_cast<int64_t>(len + tail.size()) > max_len) return OpStatus::kStringTooLong;
+  CompactString& s = e->val.MakeRaw();
+  s.Append(tail);
+  ++Srv().stats.dirty;
+  return static_cast<int64_t>(s.size());
+}
+
+OpResult<int64_t> SetRange(Db& db, std::string_view key, int64_t offset, std::string_view value, int64_t max_len) {
+  KeyEntry* e = db.FindWrite(key);
+  if (e && !e->val.IsString()) return OpStatus::kWrongType;
+  if (value.empty()) return e ? static_cast<int64_t>(e->val.StringLen()) : 0;
+  if (offset > max_len - static_cast<int64_t>(value.size())) return OpStatus::kStringTooLong;
+  if (!e) e = db.Add(key, Value::RawString(""));
+  CompactString& s = e->val.MakeRaw();
+  size_t old = s.size(), need = static_cast<size_t>(offset) + value.size();
+  if (need > old) {
+    char* p = s.Resize(need, true);
+    memset(p + old, 0, need - old);
+  }
+  memcpy(s.mutable_data() + offset, value.data(), value.size());
+  ++Srv().stats.dirty;
+  return static_cast<int64_t>(s.size());
+}
+
+void RangeOf(int64_t len, int64_t start, int64_t end, int64_t* from, int64_t* count) {
+  *from = 0;
+  *count = 0;
+  if (start < 0 && end < 0 && start > end) return;
+  if (start < 0) start += len;
+  if (end < 0) end += len;
+  if (start < 0) start = 0;
+  if (end < 0) end = 0;
+  if (end >= len) end = len - 1;
+  if (start > end || len == 0) return;
+  *from = start;
+  *count = end - start + 1;
+}
+
+namespace {
+
+// ---- handlers ----
+
+void ReplyString(Client& c, const Value& v) {
+  char buf[kInt64Chars];
+  c.reply.Bulk(v.StringView(buf));
+}
+
+struct SetOptions {
+  bool nx = false, xx = false, get = false, keepttl = false, persist = false;
+  bool relative = false;  // EX/PX: add the current time
+  bool seconds = false;   // EX/EXAT: the value is in seconds
+  std::string_view expire;  // the EX/PX/EXAT/PXAT argument, empty if none
+  int64_t expire_at_ms = -1;
+};
+
+// Parses SET's (is_set) or GETEX's options from args[from..], then the expire time; replies on error.
+bool ParseSetOptions(Client& c, CmdArgs args, size_t from, bool is_set, SetOptions* o) {
+  bool has_ex = false;
+  for (size_t j = from; j < args.size(); ++j) {
+    std::string_view a = args[j];
+    bool has_next = j + 1 < args.size();
+    bool timed = has_ex || o->keepttl || o->persist;
+    if (is_set && Is(a, "NX") && !o->xx) {
+      o->nx = true;
+    } else if (is_set && Is(a, "XX") && !o->nx) {
+      o->xx = true;
+    } else if (is_set && Is(a, "GET")) {
+      o->get = true;
+    } else if (is_set && Is(a, "KEEPTTL") && !o->persist && !has_ex) {
+      o->keepttl = true;
+    } else if (!is_set && Is(a, "PERSIST") && !has_ex && !o->keepttl) {
+      o->persist = true;
+    } else if (has_next && (Is(a, "EX") || Is(a, "PX") || Is(a, "EXAT") || Is(a, "PXAT"))) {
+      bool seconds = Is(a, "EX") || Is(a, "EXAT"), relative = Is(a, "EX") || Is(a, "PX");
+      // The same option may repeat (the last wins); a different expire option conflicts.
+      if ((timed && !has_ex) || (has_ex && (seconds != o->seconds || relative != o->relative))) {
+        c.reply.Error(err::kSyntax);
+        return false;
+      }
+      has_ex = true;
+      o->seconds = seconds;
+      o->relative = relative;
+      o->expire = args[++j];
+    } else {
+      c.reply.Error(err::kSyntax);
+      return false;
+    }
+  }
+  if (!has_ex) return true;
+  int64_t v;
+  if (!ArgInt64(c, o->expire, &v)) return false;
+  std::string invalid = fmt::format(fmt::runtime(err::kInvalidExpire), c.cur_cmd->fullname);
+  if (v <= 0 || (o->seconds && v > INT64_MAX / 1000)) {
+    c.reply.Error(invalid);
+    return false;
+  }
+  if (o->seconds) v *= 1000;
+  if (o->relative) {
+    if (v > INT64_MAX - Srv().now_ms) {
+      c.reply.Error(invalid);
+      return false;
+    }
+    v += Srv().now_ms;
+  }
+  o->expire_at_ms = v;
+  return true;
+}
+
+// SET's core, shared by SET/SETNX/SETEX/PSETEX. Replies ok/abort (or the old value with GET).
+void SetGeneric(Client& c, std::string_view key, std::string_view val, const SetOptions& o, bool nx_style) {
+  Db& db = c.db();
+  KeyEntry* e = db.FindWrite(key);
+  if (o.get) {
+    if (e && !e->val.IsString()) {
+      ReplyError(c, OpStatus::kWrongType);
+      return;
+    }
+    if (e)
+      ReplyString(c, e->val);
+    else
+      c.reply.Null();
+  }
+  if ((o.nx && e) || (o.xx && !e)) {
+    if (!o.get) {
+      if (nx_style)
+        c.reply.Int(0);
+      else
+        c.reply.Null();
+    }
+    return;
+  }
+  if (e) {
+    if (!o.keepttl) db.RemoveExpire(e);
+    db.Overwrite(e, Value::String(val));
+  } else {
+    e = db.Add(key, Value::String(val));
+  }
+  if (o.expire_at_ms >= 0) db.SetExpire(e, o.expire_at_ms);
+  ++Srv().stats.dirty;
+  if (!o.get) {
+    if (nx_style)
+      c.reply.Int(1);
+    else
+      c.reply.Ok();
+  }
+}
+
+void SetCmd(Client& c, CmdArgs args) {
+  SetOptions o;
+  if (!ParseSetOptions(c, args, 3, true, &o)) return;
+  SetGeneric(c, args[1], args[2], o, false);
+}
+
+void SetnxCmd(Client& c, CmdArgs args) {
+  SetOptions o;
+  o.nx = true;
+  SetGeneric(c, args[1], args[2], o, true);
+}
+
+void SetexGeneric(Client& c, CmdArgs args, const char* unit) {
+  std::string_view opts[] = {unit, args[2]};
+  SetOptions o;
+  if (!ParseSetOptions(c, opts, 0, true, &o)) return;
+  SetGeneric(c, args[1], args[3], o, false);
+}
+
+void SetexCmd(Client& c, CmdArgs args) { SetexGeneric(c, args, "EX"); }
+void PsetexCmd(Client& c, CmdArgs args) { SetexGeneric(c, args, "PX"); }
+
+void GetCmd(Client& c, CmdArgs args) {
+  OpStatus st;
+  KeyEntry* e = FindTyped(c, args[1], ObjType::kString, &st);
+  if (st == OpStatus::kWrongType) return ReplyError(c, st);
+  if (!e) return c.reply.Null();
+  ReplyString(c, e->val);
+}
+
+void GetexCmd(Client& c, CmdArgs args) {
+  SetOptions o;
+  if (!ParseSetOptions(c, args, 2, false, &o)) return;
+  OpStatus st;
+  KeyEntry* e = FindTyped(c, args[1], ObjType::kString, &st);
+  if (st == OpStatus::kWrongType) return ReplyError(c, st);
+  if (!e) return c.reply.Null();
+  ReplyString(c, e->val);
+  Db& db = c.db();
+  if (o.expire_at_ms >= 0 && !o.relative && o.expire_at_ms <= Srv().now_ms) {
+    db.DeleteEntry(e);
+    ++Srv().stats.dirty;
+  } else if (o.expire_at_ms >= 0) {
+    db.SetExpire(e, o.expire_at_ms);
+    ++Srv().stats.dirty;
+  } else if (o.persist && db.RemoveExpire(e)) {
+    ++Srv().stats.dirty;
+  }
+}
+
+void GetdelCmd(Client& c, CmdArgs args) {
+  OpStatus st;
+  KeyEntry* e = FindTyped(c, args[1], ObjType::kString, &st);
+  if (st == OpStatus::kWrongType) return ReplyError(c, st);
+  if (!e) return c.reply.Null();
+  ReplyString(c, e->val);
+  c.db().DeleteEntry(e);
+  ++Srv().stats.dirty;
+}
+
+void GetsetCmd(Client& c, CmdArgs args) {
+  SetOptions o;
+  o.get = true;
+  SetGeneric(c, args[1], args[2], o, false);
+}
+
+void MgetCmd(Client& c, CmdArgs args) {
+  c.reply.Array(args.size() - 1);
+  for (size_t i = 1; i < args.size(); ++i) {
+    KeyEntry* e = c.db().FindRead(args[i], c.Has(kClientNoTouch));
+    if (e && e->val.IsString())
+      ReplyString(c, e->val);
+    else
+      c.reply.Null();
+  }
+}
+
+// MSET/MSETNX; returns false (after replying) when the argument count is odd.
+bool MsetArity(Client& c, CmdArgs args) {
+  if (args.size() % 2 == 1) return true;
+  c.reply.Error(fmt::format(fmt::runtime(err::kWrongArity), c.cur_cmd->fullname));
+  return false;
+}
+
+void MsetAll(Client& c, CmdArgs args) {
+  for (size_t i = 1; i < args.size(); i += 2) c.db().Set(args[i], Value::String(args[i + 1]));
+  Srv().stats.dirty += (args.size() - 1) / 2;
+}
+
+void MsetCmd(Client& c, CmdArgs args) {
+  if (!MsetArity(c, args)) return;
+  MsetAll(c, args);
+  c.reply.Ok();
+}
+
+void MsetnxCmd(Client& c, CmdArgs args) {
+  if (!MsetArity(c, args)) return;
+  for (size_t i = 1; i < args.size(); i += 2) {
+    if (c.db().FindWrite(args[i])) return c.reply.Int(0);
+  }
+  MsetAll(c, args);
+  c.reply.Int(1);
+}
+
+void AppendCmd(Client& c, CmdArgs args) {
+  OpResult<int64_t> r = Append(c.db(), args[1], args[2], Cfg().proto_max_bulk_len);
+  if (!r.ok()) return ReplyError(c, r.status());
+  c.reply.Int(r.value());
+}
+
+void StrlenCmd(Client& c, CmdArgs args) {
+  OpStatus st;
+  KeyEntry* e = FindTyped(c, args[1], ObjType::kString, &st);
+  if (st == OpStatus::kWrongType) return ReplyError(c, st);
+  c.reply.Int(e ? static_cast<int64_t>(e->val.StringLen()) : 0);
+}
+
+void GetrangeCmd(Client& c, CmdArgs args) {
+  int64_t start, end;
+  if (!ArgInt64(c, args[2], &start) || !ArgInt64(c, args[3], &end)) return;
+  OpStatus st;
+  KeyEntry* e = FindTyped(c, args[1], ObjType::kString, &st);
+  if (st == OpStatus::kWrongType) return ReplyError(c, st);
+  if (!e) return c.reply.Bulk("");
+  char buf[kInt64Chars];
+  std::string_view s = e->val.StringView(buf);
+  int64_t from, count;
+  RangeOf(static_cast<int64_t>(s.size()), start, end, &from, &count);
+  c.reply.Bulk(s.substr(from, count));
+}
+
+void SetrangeCmd(Client& c, CmdArgs args) {
+  int64_t offset;
+  if (!ArgInt64(c, args[2], &offset)) return;
+  if (offset < 0) return c.reply.Error(err::kOffsetOutOfRange);
+  OpResult<int64_t> r = SetRange(c.db(), args[1], offset, args[3], Cfg().proto_max_bulk_len);
+  if (!r.ok()) return ReplyError(c, r.status());
+  c.reply.Int(r.value());
+}
+
+void IncrDecr(Client& c, std::string_view key, int64_t delta) {
+  OpResult<int64_t> r = IncrBy(c.db(), key, delta);
+  if (!r.ok()) return ReplyError(c, r.status());
+  c.reply.Int(r.value());
+}
+
+void IncrCmd(Client& c, CmdArgs args) { IncrDecr(c, args[1], 1); }
+void DecrCmd(Client& c, CmdArgs args) { IncrDecr(c, args[1], -1); }
+
+void IncrbyCmd(Client& c, CmdArgs args) {
+  int64_t d;
+  if (ArgInt64(c, args[2], &d)) IncrDecr(c, args[1], d);
+}
+
+void DecrbyCmd(Client& c, CmdArgs args) {
+  int64_t d;
+  if (!ArgInt64(c, args[2], &d)) return;
+  if (d == INT64_MIN) return c.reply.Error("ERR decrement would overflow");
+  IncrDecr(c, args[1], -d);
+}
+
+void IncrbyfloatCmd(Client& c, CmdArgs args) {
+  OpResult<std::string> r = IncrByFloat(c.db(), args[1], args[2]);
+  if (!r.ok()) return ReplyError(c, r.status());
+  c.reply.Bulk(r.value());
+}
+
+// LCS: the dynamic-programming table, then a walk back from the end collecting the common string and,
+// with IDX, the matching ranges (reported from the end of the strings backwards, as Redis does).
+void LcsCmd(Client& c, CmdArgs args) {
+  Db& db = c.db();
+  KeyEntry* ka = db.FindRead(args[1]);
+  KeyEntry* kb = db.FindRead(args[2]);
+  if ((ka && !ka->val.IsString()) || (kb && !kb->val.IsString()))
+    return c.reply.Error("ERR The specified keys must contain string values");
+  bool getlen = false, getidx = false, withmatchlen = false;
+  int64_t minmatchlen = 0;
+  for (size_t j = 3; j < args.size(); ++j) {
+    bool more = j + 1 < args.size();
+    if (Is(args[j], "IDX")) {
+      getidx = true;
+    } else if (Is(args[j], "LEN")) {
+      getlen = true;
+    } else if (Is(args[j], "WITHMATCHLEN")) {
+      withmatchlen = true;
+    } else if (Is(args[j], "MINMATCHLEN") && more) {
+      if (!ArgInt64(c, args[++j], &minmatchlen)) return;
+      if (minmatchlen < 0) minmatchlen = 0;
+    } else {
+      return c.reply.Error(err::kSyntax);
+    }
+  }
+  if (getidx && getlen) return c.reply.Error("ERR If you want both the length and indexes, please just use IDX.");
+  char bufa[kInt64Chars], bufb[kInt64Chars];
+  std::string_view a = ka ? ka->val.StringView(bufa) : std::string_view();
+  std::string_view b = kb ? kb->val.StringView(bufb) : std::string_view();
+  if (a.size() >= UINT32_MAX - 1 || b.size() >= UINT32_MAX - 1) return c.reply.Error("ERR String too long for LCS");
+  uint64_t alen = a.size(), blen = b.size();
+  uint64_t cells = (alen + 1) * (blen + 1);
+  if (cells * sizeof(uint32_t) > static_cast<uint64_t>(Cfg().proto_max_bulk_len))
+    return c.reply.Error("ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len");
+  std::vector<uint32_t> t(cells, 0);
+  auto at = [&](uint64_t i, uint64_t j) -> uint32_t& { return t[j + i * (blen + 1)]; };
+  for (uint64_t i = 1; i <= alen; ++i)
+    for (uint64_t j = 1; j <= blen; ++j)
+      at(i, j) = a[i - 1] == b[j - 1] ? at(i - 1, j - 1) + 1 : std::max(at(i - 1, j), at(i, j - 1));
+  uint32_t idx = at(alen, blen);
+  if (getlen) return c.reply.Int(idx);
+
+  struct Range { uint64_t a0, a1, b0, b1; };
+  std::vector<Range> ranges;
+  std::string result(idx, '\0');
+  uint64_t i = alen, j = blen;
+  const uint64_t kUnset = alen;
+  uint64_t as = kUnset, ae = 0, bs = 0, be = 0;
+  while (i > 0 && j > 0) {
+    bool emit = false;
+    if (a[i - 1] == b[j - 1]) {
+      result[idx - 1] = a[i - 1];
+      if (as == kUnset) {
+        as = ae = i - 1;
+        bs = be = j - 1;
+      } else if (as == i && bs == j) {  // contiguous: extend the range backwards
+        --as;
+        --bs;
+      } else {
+        emit = true;
+      }
+      if (as == 0 || bs == 0) emit = true;
+      --idx;
+      --i;
+      --j;
+    } else {
+      if (at(i - 1, j) > at(i, j - 1))
+        --i;
+      else
+        --j;
+      if (as != kUnset) emit = true;
+    }
+    if (emit) {
+      uint64_t mlen = ae - as + 1;
+      if (minmatchlen == 0 || mlen >= static_cast<uint64_t>(minmatchlen)) ranges.push_back({as, ae, bs, be});
+      as = kUnset;
+    }
+  }
+  if (!getidx) return c.reply.Bulk(result);
+  c.reply.Map(2);
+  c.reply.Bulk("matches");
+  c.reply.Array(ranges.size());
+  for (const Range& r : ranges) {
+    c.reply.Array(withmatchlen ? 3 : 2);
+    c.reply.Array(2);
+    c.reply.Int(static_cast<int64_t>(r.a0));
+    c.reply.Int(static_cast<int64_t>(r.a1));
+    c.reply.Array(2);
+    c.reply.Int(static_cast<int64_t>(r.b0));
+    c.reply.Int(static_cast<int64_t>(r.b1));
+    if (withmatchlen) c.reply.Int(static_cast<int64_t>(r.a1 - r.a0 + 1));
+  }
+  c.reply.Bulk("len");
+  c.reply.Int(at(alen, blen));
+}
+
+constexpr CommandRow kRows[] = {
+    {"get", 2, "readonly fast", 1, 1, 1, "@read @string @fast", GetCmd, "RO access"},
+    {"set", -3, "write denyoom", 1, 1, 1, "@write @string @slow", SetCmd, "RW access update variable_flags"},
+    {"getex", -2, "write fast", 1, 1, 1, "@write @string @fast", GetexCmd, "RW access update"},
+    {"getdel", 2, "write fast", 1, 1, 1, "@write @string @fast", GetdelCmd, "RW access delete"},
+    {"getset", 3, "write denyoom fast", 1, 1, 1, "@write @string @fast", GetsetCmd, "RW access update"},
+    {"mget", -2, "readonly fast", 1, -1, 1, "@read @string @fast", MgetCmd, "RO access"},
+    {"mset", -3, "write denyoom", 1, -1, 2, "@write @string @slow", MsetCmd, "OW update"},
+    {"msetnx", -3, "write denyoom", 1, -1, 2, "@write @string @slow", MsetnxCmd, "OW insert"},
+    {"setnx", 3, "write denyoom fast", 1, 1, 1, "@write @string @fast", SetnxCmd, "OW insert"},
+    {"setex", 4, "write denyoom", 1, 1, 1, "@write @string @slow", SetexCmd, "OW update"},
+    {"psetex", 4, "write denyoom", 1, 1, 1, "@write @string @slow", PsetexCmd, "OW update"},
+    {"append", 3, "write denyoom fast", 1, 1, 1, "@write @string @fast", AppendCmd, "RW insert"},
+    {"strlen", 2, "readonly fast", 1, 1, 1, "@read @string @fast", StrlenCmd, "RO"},
+    {"getrange", 4, "readonly", 1, 1, 1, "@read @string @slow", GetrangeCmd, "RO access"},
+    {"substr", 4, "readonly", 1, 1, 1, "@read @string @slow", GetrangeCmd, "RO access"},
+    {"setrange", 4, "write denyoom", 1, 1, 1, "@write @string @slow", SetrangeCmd, "RW update"},
+    {"incr", 2, "write denyoom fast", 1, 1, 1, "@write @string @fast", IncrCmd, "RW access update"},
+    {"decr", 2, "write denyoom fast", 1, 1, 1, "@write @string @fast", DecrCmd, "RW access update"},
+    {"incrby", 3, "write denyoom fast", 1, 1, 1, "@write @string @fast", IncrbyCmd, "RW access update"},
+    {"decrby", 3, "write denyoom fast", 1, 1, 1, "@write @string @fast", DecrbyCmd, "RW access update"},
+    {"incrbyfloat", 3, "write denyoom fast", 1, 1, 1, "@write @string @fast", IncrbyfloatCmd, "RW access update"},
+    {"lcs", -3, "readonly", 1, 2, 1, "@read @string @slow", LcsCmd, "RO access"},
+};
+
+}  // namespace
+
+void RegisterStringFamily(CommandRegistry& r) { r.Add(kRows); }
+
+}  // namespace corvid

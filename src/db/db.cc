@@ -1,0 +1,177 @@
+#include "db/db.h"
+
+#include <algorithm>
+
+#include "server/server.h"
+
+namespace corvid {
+
+KeyEntry* Db::Find(std::string_view key) {
+  KeyEntry* e = keys_.Find(key);
+  if (e && e->val.has_expire() && IsExpired(e)) {
+    ExpireNow(e);
+    return nullptr;
+  }
+  return e;
+}
+
+KeyEntry* Db::FindRead(std::string_view key, bool no_touch) {
+  KeyEntry* e = Find(key);
+  Server& s = Srv();
+  if (!e) {
+    ++s.stats.keyspace_misses;
+    return nullptr;
+  }
+  ++s.stats.keyspace_hits;
+  if (!no_touch) e->val.set_lru(s.lru_clock);
+  return e;
+}
+
+KeyEntry* Db::FindWrite(std::string_view key) {
+  KeyEntry* e = Find(key);
+  if (e) e->val.set_lru(Srv().lru_clock);
+  return e;
+}
+
+KeyEntry* Db::Add(std::string_view key, Value&& v) {
+  auto* e = new KeyEntry;
+  e->key.Assign(key);
+  e->val = std::move(v);
+  e->val.set_lru(Srv().lru_clock);
+  keys_.Insert(e);
+  return e;
+}
+
+KeyEntry* Db::Set(std::string_view key, Value&& v, bool keep_ttl) {
+  KeyEntry* e = Find(key);
+  if (!e) return Add(key, std::move(v));
+  if (!keep_ttl) RemoveExpire(e);
+  Overwrite(e, std::move(v));
+  return e;
+}
+
+void Db::Overwrite(KeyEntry* e, Value&& v) {
+  bool had = e->val.has_expire();
+  e->val = std::move(v);
+  e->val.set_has_expire(had);
+  e->val.set_lru(Srv().lru_clock);
+}
+
+bool Db::Delete(std::string_view key) {
+  KeyEntry* e = Find(key);
+  if (!e) return false;
+  DeleteEntry(e);
+  return true;
+}
+
+void Db::DeleteEntry(KeyEntry* e) {
+  RemoveExpire(e);
+  keys_.UnlinkNode(e);
+  delete e;
+}
+
+Value Db::Detach(KeyEntry* e) {
+  RemoveExpire(e);
+  keys_.UnlinkNode(e);
+  Value v = std::move(e->val);
+  delete e;
+  return v;
+}
+
+int64_t Db::GetExpire(const KeyEntry* e) {
+  if (!e->val.has_expire()) return -1;
+  ExpireEntry* x = expires_.Find(e->key.view());
+  return x ? x->when_ms : -1;
+}
+
+void Db::SetExpire(KeyEntry* e, int64_t when_ms) {
+  if (e->val.has_expire()) {
+    if (ExpireEntry* x = expires_.Find(e->key.view())) {
+      x->when_ms = when_ms;
+      return;
+    }
+  }
+  auto* x = new ExpireEntry{nullptr, e, when_ms};
+  expires_.Insert(x);
+  e->val.set_has_expire(true);
+}
+
+bool Db::RemoveExpire(KeyEntry* e) {
+  if (!e->val.has_expire()) return false;
+  e->val.set_has_expire(false);
+  ExpireEntry* x = expires_.Unlink(e->key.view());
+  delete x;
+  return x != nullptr;
+}
+
+bool Db::IsExpired(KeyEntry* e) {
+  int64_t when = GetExpire(e);
+  return when >= 0 && when <= Srv().now_ms;
+}
+
+void Db::ExpireNow(KeyEntry* e) {
+  ++Srv().stats.expired_keys;
+  DeleteEntry(e);
+}
+
+KeyEntry* Db::RandomKey() {
+  // Bounded retries: a db holding only expired keys answers nil rather than looping.
+  for (int tries = 0; tries < 100 && keys_.size() > 0; ++tries) {
+    KeyEntry* e = keys_.Random([] { return Random64(); });
+    if (!e->val.has_expire() || !IsExpired(e)) return e;
+    ExpireNow(e);
+  }
+  return nullptr;
+}
+
+size_t Db::Clear() {
+  size_t n = keys_.size();
+  expires_.Clear([](ExpireEntry* x) { delete x; });
+  keys_.Clear([](KeyEntry* e) { delete e; });
+  expire_cursor_ = 0;
+  avg_ttl_ = 0;
+  return n;
+}
+
+Db::ExpireRound Db::ActiveExpireRound(size_t max_samples) {
+  ExpireRound r{0, 0};
+  if (expires_.size() == 0) return r;
+  // Walk the expires table with a SCAN cursor (as Redis 7.0 does), so every key is eventually checked.
+  ExpireEntry* batch[64];
+  size_t n = 0;
+  int64_t now = Srv().now_ms, ttl_sum = 0;
+  size_t ttl_samples = 0;
+  int buckets = 0;
+  do {
+    expire_cursor_ = expires_.Scan(expire_cursor_, [&](ExpireEntry* x) {
+      if (n < std::size(batch)) batch[n++] = x;
+    });
+  } while (n < max_samples && expire_cursor_ != 0 && ++buckets < static_cast<int>(max_samples) * 20);
+  for (size_t i = 0; i < n; ++i) {
+    ++r.sampled;
+    int64_t ttl = batch[i]->when_ms - now;
+    if (ttl <= 0) {
+      ExpireNow(batch[i]->entry);
+      ++r.expired;
+    } else {
+      ttl_sum += ttl;
+      ++ttl_samples;
+    }
+  }
+  if (ttl_samples) {
+    // Running average as Redis: new samples weigh 2%.
+    int64_t avg = ttl_sum / static_cast<int64_t>(ttl_samples);
+    avg_ttl_ = avg_ttl_ == 0 ? avg : (avg_ttl_ / 50) * 49 + avg / 50;
+  }
+  return r;
+}
+
+void Db::Housekeep(int64_t rehash_budget_us) {
+  keys_.ShrinkIfSparse();
+  expires_.ShrinkIfSparse();
+  int64_t deadline = MonotonicUs() + rehash_budget_us;
+  while ((keys_.Rehash(100) | expires_.Rehash(100)) && MonotonicUs() < deadline) {
+  }
+}
+
+}  // namespace corvid

@@ -1,0 +1,110 @@
+// One keyspace (a numbered database): keys → values, and the expires table of the keys that have a TTL.
+#pragma once
+#include <cstdint>
+#include <string_view>
+
+#include "db/value.h"
+#include "ds/compact_string.h"
+#include "ds/dict.h"
+#include "ds/hash.h"
+
+namespace corvid {
+
+struct KeyEntry {
+  KeyEntry* next = nullptr;
+  CompactString key;
+  Value val;
+};
+
+struct ExpireEntry {
+  ExpireEntry* next = nullptr;
+  KeyEntry* entry;
+  int64_t when_ms;
+};
+
+struct KeyTraits {
+  using Key = std::string_view;
+  static uint64_t Hash(std::string_view k) { return HashBytes(k); }
+  static uint64_t NodeHash(const KeyEntry& e) { return HashBytes(e.key.view()); }
+  static bool Equal(const KeyEntry& e, std::string_view k) { return e.key.view() == k; }
+};
+
+struct ExpireTraits {
+  using Key = std::string_view;
+  static uint64_t Hash(std::string_view k) { return HashBytes(k); }
+  static uint64_t NodeHash(const ExpireEntry& e) { return HashBytes(e.entry->key.view()); }
+  static bool Equal(const ExpireEntry& e, std::string_view k) { return e.entry->key.view() == k; }
+};
+
+using KeyDict = Dict<KeyEntry, KeyTraits>;
+using ExpireDict = Dict<ExpireEntry, ExpireTraits>;
+
+class Db {
+ public:
+  explicit Db(int index) : index_(index) {}
+  ~Db() { Clear(); }
+  Db(const Db&) = delete;
+  Db& operator=(const Db&) = delete;
+
+  int index() const { return index_; }
+  size_t size() const { return keys_.size(); }
+  size_t expires_size() const { return expires_.size(); }
+
+  // The live entry for key, expiring it first if its time has passed; nullptr if absent. No stats, no LRU.
+  KeyEntry* Find(std::string_view key);
+  // As Find, counting a keyspace hit/miss and touching the LRU clock unless no_touch.
+  KeyEntry* FindRead(std::string_view key, bool no_touch = false);
+  // As Find, touching the LRU clock (for writes).
+  KeyEntry* FindWrite(std::string_view key);
+  // Adds a new key. REQUIRES: key absent (after Find).
+  KeyEntry* Add(std::string_view key, Value&& v);
+  // Stores v at key, replacing any value; keeps the TTL only if keep_ttl. Returns the entry.
+  KeyEntry* Set(std::string_view key, Value&& v, bool keep_ttl = false);
+  // Replaces the value of an existing entry (TTL kept).
+  void Overwrite(KeyEntry* e, Value&& v);
+  // Deletes key (and its TTL); false if absent.
+  bool Delete(std::string_view key);
+  // Deletes an entry returned by Find*.
+  void DeleteEntry(KeyEntry* e);
+  // Unlinks an entry without freeing its value: the caller takes ownership (RENAME, MOVE, lazy free).
+  Value Detach(KeyEntry* e);
+
+  // Absolute expire time in ms, or -1 if the key has none.
+  int64_t GetExpire(const KeyEntry* e);
+  void SetExpire(KeyEntry* e, int64_t when_ms);
+  // Removes the TTL; false if there was none.
+  bool RemoveExpire(KeyEntry* e);
+  bool IsExpired(KeyEntry* e);
+
+  // SCAN over keys: calls fn(KeyEntry*) for each visited (possibly expired) entry; returns the next cursor.
+  template <typename F>
+  uint64_t Scan(uint64_t cursor, F&& fn) { return keys_.Scan(cursor, fn); }
+  template <typename F>
+  void ForEach(F&& fn) const { keys_.ForEach(fn); }
+  // A random live key, or nullptr when the db is empty (or only expired keys were found).
+  KeyEntry* RandomKey();
+  // Deletes every key; returns how many there were.
+  size_t Clear();
+  // SWAPDB swaps the owning pointers and renumbers both.
+  void set_index(int i) { index_ = i; }
+
+  // One round of active expiry over the expires table; returns {sampled, expired}.
+  struct ExpireRound { size_t sampled, expired; };
+  ExpireRound ActiveExpireRound(size_t max_samples);
+  // Cron housekeeping: incremental rehash (bounded time) and shrinking sparse tables.
+  void Housekeep(int64_t rehash_budget_us);
+  int64_t avg_ttl() const { return avg_ttl_; }
+  size_t OverheadBytes() const { return keys_.BucketBytes() + expires_.BucketBytes(); }
+
+  KeyDict& keys() { return keys_; }
+
+ private:
+  void ExpireNow(KeyEntry* e);
+  int index_;
+  KeyDict keys_;
+  ExpireDict expires_;
+  uint64_t expire_cursor_ = 0;
+  int64_t avg_ttl_ = 0;
+};
+
+}  // namespace corvid

@@ -1,0 +1,68 @@
+// Per-connection client state seen by command handlers: reply builder, selected db, identity, flags.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "protocol/reply_builder.h"
+
+namespace corvid {
+
+class Db;
+struct Command;
+class Connection;
+
+enum ClientFlag : uint32_t {
+  kClientCloseAfterReply = 1u << 0,  // close once the output buffer is written (QUIT, protocol error)
+  kClientCloseAsap = 1u << 1,        // close now, drop pending output (CLIENT KILL, output limit)
+  kClientUnixSocket = 1u << 2,
+  kClientReplyOff = 1u << 3,         // CLIENT REPLY OFF
+  kClientReplySkipNext = 1u << 4,    // CLIENT REPLY SKIP (arms kClientReplySkip for the next command)
+  kClientReplySkip = 1u << 5,
+  kClientNoEvict = 1u << 6,
+  kClientNoTouch = 1u << 7,
+  kClientPubSub = 1u << 8,
+  kClientMulti = 1u << 9,
+  kClientBlocked = 1u << 10,
+  kClientMonitor = 1u << 11,
+};
+
+class Client {
+ public:
+  Client();
+  ~Client();
+  Client(const Client&) = delete;
+  Client& operator=(const Client&) = delete;
+
+  // The selected database; REQUIRES: SelectDb succeeded at least once (the constructor selects 0).
+  Db& db() { return *db_; }
+  int db_index() const { return db_index_; }
+  // Selects database idx; false if out of range.
+  bool SelectDb(int idx);
+  bool Has(uint32_t f) const { return flags & f; }
+
+  uint64_t id;
+  OutputBuffer out;
+  ReplyBuilder reply{&out};
+  uint32_t flags = 0;
+  bool authenticated = false;
+  std::string name;
+  std::string lib_name, lib_ver;
+  std::string addr = "?:0", laddr = "?:0";  // "ip:port" of the peer and of our socket
+  int fd = -1;
+  int64_t ctime_ms = 0;             // when the connection was accepted
+  int64_t last_interaction_ms = 0;  // for OBJECT-style idle and `timeout`
+  const Command* last_cmd = nullptr;
+  const Command* cur_cmd = nullptr;
+  size_t query_buf_size = 0;  // for CLIENT LIST qbuf
+  size_t argv_mem = 0;
+  int64_t obl_soft_since_ms = 0;  // when the output buffer first exceeded the soft limit (0 = not over)
+  Connection* conn = nullptr;     // the I/O side; nullptr for fake clients (scripts, AOF loading)
+  std::vector<std::string> scratch;  // reusable per-command scratch storage for handlers
+
+ private:
+  Db* db_ = nullptr;
+  int db_index_ = 0;
+};
+
+}  // namespace corvid

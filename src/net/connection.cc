@@ -1,0 +1,187 @@
+#include "net/connection.h"
+
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+
+#include "commands/dispatcher.h"
+#include "server/config.h"
+#include "server/log.h"
+#include "net/listener.h"
+#include "server/server.h"
+
+namespace corvid {
+
+namespace {
+constexpr size_t kReadChunk = 16 * 1024;
+constexpr size_t kBigArg = 32 * 1024;  // reads for a big bulk are sized to fit it, as Redis' PROTO_MBULK_BIG_ARG
+}  // namespace
+
+Connection::Connection(asio::io_context& io, int fd, bool unix_socket) : sock_(io, fd) {
+  client_.fd = fd;
+  client_.conn = this;
+  if (unix_socket) client_.flags |= kClientUnixSocket;
+  sock_.non_blocking(true);
+}
+
+Connection::~Connection() { free(qbuf_); }
+
+void Connection::Start() { WaitReadable(); }
+
+void Connection::WaitReadable() {
+  if (closed_ || read_waiting_) return;
+  read_waiting_ = true;
+  sock_.async_wait(asio::posix::descriptor_base::wait_read, [self = shared_from_this()](const asio::error_code& ec) {
+    self->read_waiting_ = false;
+    if (ec || self->closed_) return;
+    self->OnReadable();
+  });
+}
+
+void Connection::EnsureReadRoom(size_t want) {
+  if (qcap_ - qend_ >= want) return;
+  if (qstart_ > 0) {
+    memmove(qbuf_, qbuf_ + qstart_, qend_ - qstart_);
+    qend_ -= qstart_;
+    qstart_ = 0;
+    if (qcap_ - qend_ >= want) return;
+  }
+  size_t cap = qcap_ ? qcap_ : kReadChunk;
+  while (cap - qend_ < want) cap *= 2;
+  qbuf_ = static_cast<char*>(realloc(qbuf_, cap));
+  if (!qbuf_) abort();
+  qcap_ = cap;
+}
+
+void Connection::OnReadable() {
+  Server& srv = Srv();
+  // Read until a short read: the socket is drained, and the next readiness edge comes with new data.
+  while (!closed_) {
+    size_t want = kReadChunk;
+    size_t pending = parser_.PendingBulkBytes();
+    if (pending >= kBigArg) {
+      size_t have = qend_ - qstart_;
+      // Read just the rest of a big argument so it ends up contiguous without over-allocating.
+      want = pending > have ? pending - have : kReadChunk;
+      if (want < kReadChunk) want = kReadChunk;
+    }
+    EnsureReadRoom(want);
+    ssize_t n = ::read(client_.fd, qbuf_ + qend_, want);
+    if (n > 0) {
+      qend_ += n;
+      srv.stats.net_input_bytes += n;
+      ++srv.stats.io_reads_processed;
+      client_.last_interaction_ms = srv.now_ms;
+      if (static_cast<size_t>(n) < want) break;
+      if (qend_ - qstart_ > static_cast<size_t>(Cfg().client_query_buffer_limit)) break;
+      continue;
+    }
+    if (n == 0) {
+      Close();
+      return;
+    }
+    if (errno == EINTR) continue;
+    if (errno == EAGAIN || errno == EWOULDBLOCK) break;
+    Close();
+    return;
+  }
+  if (qend_ - qstart_ > static_cast<size_t>(Cfg().client_query_buffer_limit)) {
+    LogWarning("Closing client that reached max query buffer length: id={} addr={} (qbuf initial bytes: ...)",
+               client_.id, client_.addr);
+    ++srv.stats.client_qbuf_limit_disconnections;
+    Close();
+    return;
+  }
+  ProcessInput();
+  Flush();
+  WaitReadable();
+}
+
+void Connection::ProcessInput() {
+  Server& srv = Srv();
+  RespParser::Limits lim;
+  lim.max_bulk_len = Cfg().proto_max_bulk_len;
+  while (qstart_ < qend_ && !closed_) {
+    if (client_.flags & (kClientCloseAfterReply | kClientCloseAsap | kClientBlocked)) break;
+    if (srv.clients_paused_until_ms && ClientIsPaused(client_)) break;
+    lim.auth_required = !client_.authenticated && AuthRequired();
+    size_t consumed = 0;
+    RespParser::Result r = parser_.Parse(qbuf_ + qstart_, qend_ - qstart_, lim, &consumed);
+    if (r == RespParser::Result::kIncomplete) break;
+    if (r == RespParser::Result::kError) {
+      LogVerbose("Protocol error ({}) from client: id={} addr={}", parser_.error(), client_.id, client_.addr);
+      client_.reply.Error(parser_.error());
+      CountError(client_.reply.TakeLastError());
+      client_.flags |= kClientCloseAfterReply;
+      qstart_ = qend_;
+      break;
+    }
+    if (r == RespParser::Result::kCommand) {
+      parser_.Args(qbuf_ + qstart_, &argv_);
+      client_.query_buf_size = qend_ - qstart_;
+      Dispatch(client_, argv_);
+    }
+    qstart_ += consumed;
+  }
+  if (qstart_ == qend_) qstart_ = qend_ = 0;
+  client_.query_buf_size = qend_ - qstart_;
+  // Give back a big buffer once it is empty (after a large argument).
+  if (qend_ == 0 && qcap_ > 4 * kReadChunk) {
+    free(qbuf_);
+    qbuf_ = nullptr;
+    qcap_ = 0;
+  }
+}
+
+void Connection::Resume() {
+  if (closed_) return;
+  ProcessInput();
+  Flush();
+  WaitReadable();
+}
+
+void Connection::Flush() {
+  if (closed_) return;
+  Server& srv = Srv();
+  OutputBuffer& out = client_.out;
+  while (!out.empty() && !write_waiting_) {
+    ssize_t n = ::send(client_.fd, out.data(), out.size(), MSG_NOSIGNAL);
+    if (n > 0) {
+      out.Consume(n);
+      srv.stats.net_output_bytes += n;
+      ++srv.stats.io_writes_processed;
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      WaitWritable();
+      return;
+    }
+    Close();
+    return;
+  }
+  if (out.empty() && (client_.flags & kClientCloseAfterReply)) Close();
+}
+
+void Connection::WaitWritable() {
+  write_waiting_ = true;
+  sock_.async_wait(asio::posix::descriptor_base::wait_write, [self = shared_from_this()](const asio::error_code& ec) {
+    self->write_waiting_ = false;
+    if (ec || self->closed_) return;
+    self->Flush();
+  });
+}
+
+void Connection::Close() {
+  if (closed_) return;
+  closed_ = true;
+  UnregisterClient(client_);
+  client_.conn = nullptr;
+  asio::error_code ec;
+  sock_.close(ec);
+}
+
+}  // namespace corvid

@@ -1,0 +1,54 @@
+// The I/O side of a client: reads requests on readiness, parses and runs every complete command in the buffer,
+// then writes the replies with one non-blocking write, waiting for writability only if the kernel is full.
+#pragma once
+#include <asio.hpp>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include "net/client.h"
+#include "protocol/resp_parser.h"
+
+namespace corvid {
+
+class Connection : public std::enable_shared_from_this<Connection> {
+ public:
+  // Takes ownership of the connected socket fd.
+  Connection(asio::io_context& io, int fd, bool unix_socket);
+  ~Connection();
+
+  void Start();
+  // Closes now, dropping unsent output.
+  void Close();
+  // Runs commands still waiting in the query buffer (after CLIENT UNPAUSE or an unblock), then flushes.
+  void Resume();
+  Client& client() { return client_; }
+  bool closed() const { return closed_; }
+  size_t QueryBufferBytes() const { return qend_ - qstart_; }
+  size_t QueryBufferCapacity() const { return qcap_; }
+  // Writes pending output now (used for replies produced outside a read, e.g. unblocked clients).
+  void Flush();
+
+ private:
+  void WaitReadable();
+  void OnReadable();
+  // Parses and runs commands until the buffer has no whole command left (or the client must stop).
+  void ProcessInput();
+  void WaitWritable();
+  void EnsureReadRoom(size_t want);
+
+  asio::posix::stream_descriptor sock_;
+  Client client_;
+  RespParser parser_;
+  std::vector<std::string_view> argv_;
+  char* qbuf_ = nullptr;
+  size_t qcap_ = 0, qstart_ = 0, qend_ = 0;
+  bool closed_ = false;
+  bool write_waiting_ = false;
+  bool read_waiting_ = false;
+};
+
+// Closes every connection (shutdown).
+void CloseAllConnections();
+
+}  // namespace corvid

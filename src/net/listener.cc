@@ -1,0 +1,233 @@
+#include "net/listener.h"
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <memory>
+#include <unordered_map>
+#include <vector>
+
+#include "commands/dispatcher.h"
+#include "corvid/errors.h"
+#include "net/connection.h"
+#include "server/config.h"
+#include "server/log.h"
+#include "server/server.h"
+
+namespace corvid {
+
+namespace {
+
+std::vector<std::unique_ptr<asio::ip::tcp::acceptor>> g_tcp;
+std::unique_ptr<asio::local::stream_protocol::acceptor> g_unix;
+std::unordered_map<Client*, std::shared_ptr<Connection>> g_conns;
+
+std::string FormatEndpoint(const asio::ip::tcp::endpoint& ep) {
+  auto a = ep.address();
+  if (a.is_v6() && a.to_v6().is_v4_mapped()) a = asio::ip::make_address_v4(asio::ip::v4_mapped, a.to_v6());
+  return a.to_string() + ":" + std::to_string(ep.port());
+}
+
+bool IsDefaultBind() {
+  const auto& b = Cfg().bind;
+  return b.size() == 2 && b[0] == "*" && b[1] == "-::*";
+}
+
+void SetupTcpSocket(int fd) {
+  int one = 1;
+  setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+  int64_t ka = Cfg().tcp_keepalive;
+  if (ka > 0) {
+    setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one));
+    int idle = static_cast<int>(ka), intvl = std::max(1, idle / 3), cnt = 3;
+    setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof(idle));
+    setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &intvl, sizeof(intvl));
+    setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &cnt, sizeof(cnt));
+  }
+}
+
+// Hands an accepted fd to a new Connection, or refuses it (maxclients, protected mode).
+void Admit(int fd, bool unix_socket, std::string addr, std::string laddr, bool loopback) {
+  Server& srv = Srv();
+  if (srv.clients.size() >= static_cast<size_t>(Cfg().maxclients)) {
+    std::string msg = "-" + std::string(err::kMaxClients) + "\r\n";
+    (void)!::write(fd, msg.data(), msg.size());
+    ::close(fd);
+    ++srv.stats.rejected_connections;
+    return;
+  }
+  if (Cfg().protected_mode && !unix_socket && !loopback && IsDefaultBind() && !AuthRequired()) {
+    static const char kDenied[] =
+        "-DENIED Redis is running in protected mode because protected mode is enabled and no password is set for "
+        "the default user. In this mode connections are only accepted from the loopback interface. If you want to "
+        "connect from external computers to Redis you may adopt one of the following solutions: 1) Just disable "
+        "protected mode sending the command 'CONFIG SET protected-mode no' from the loopback interface by "
+        "connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly "
+        "accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) "
+        "Alternatively you can just disable the protected mode by editing the Redis configuration file, and "
+        "setting the protected mode option to 'no', and then restarting the server. 3) If you started the server "
+        "manually just for testing, restart it with the '--protected-mode no' option. 4) Set up an "
+        "authentication password for the default user. NOTE: You only need to do one of the above things in "
+        "order for the server to start accepting connections from the outside.\r\n";
+    (void)!::write(fd, kDenied, sizeof(kDenied) - 1);
+    ::close(fd);
+    ++srv.stats.rejected_connections;
+    return;
+  }
+  auto conn = std::make_shared<Connection>(Io(), fd, unix_socket);
+  Client& c = conn->client();
+  c.addr = std::move(addr);
+  c.laddr = std::move(laddr);
+  g_conns.emplace(&c, conn);
+  RegisterClient(c);
+  ++srv.stats.total_connections_received;
+  conn->Start();
+}
+
+void AcceptTcp(asio::ip::tcp::acceptor* acc) {
+  acc->async_accept([acc](const asio::error_code& ec, asio::ip::tcp::socket sock) {
+    if (ec == asio::error::operation_aborted) return;
+    if (!ec) {
+      asio::error_code e1, e2;
+      auto peer = sock.remote_endpoint(e1);
+      auto local = sock.local_endpoint(e2);
+      if (!e1 && !e2) {
+        int fd = sock.release();
+        SetupTcpSocket(fd);
+        auto pa = peer.address();
+        bool loopback = pa.is_loopback() || (pa.is_v6() && pa.to_v6().is_v4_mapped() &&
+                                             asio::ip::make_address_v4(asio::ip::v4_mapped, pa.to_v6()).is_loopback());
+        Admit(fd, false, FormatEndpoint(peer), FormatEndpoint(local), loopback);
+      }
+    } else {
+      LogWarning("Accepting client connection: {}", ec.message());
+    }
+    AcceptTcp(acc);
+  });
+}
+
+void AcceptUnix() {
+  g_unix->async_accept([](const asio::error_code& ec, asio::local::stream_protocol::socket sock) {
+    if (ec == asio::error::operation_aborted) return;
+    if (!ec) {
+      int fd = sock.release();
+      std::string path = Cfg().unixsocket;
+      Admit(fd, true, path + ":0", path + ":0", true);
+    }
+    AcceptUnix();
+  });
+}
+
+bool ListenTcp(const std::string& addr_in, int port) {
+  bool optional = !addr_in.empty() && addr_in[0] == '-';
+  std::string addr = optional ? addr_in.substr(1) : addr_in;
+  asio::ip::address ip;
+  bool v6 = false;
+  if (addr == "*") {
+    ip = asio::ip::address_v4::any();
+  } else if (addr == "::*") {
+    ip = asio::ip::address_v6::any();
+    v6 = true;
+  } else {
+    asio::error_code ec;
+    ip = asio::ip::make_address(addr, ec);
+    if (ec) {
+      LogWarning("Warning: Could not create server TCP listening socket {}:{}: Invalid address", addr, port);
+      return optional;
+    }
+    v6 = ip.is_v6();
+  }
+  asio::ip::tcp::endpoint ep(ip, static_cast<unsigned short>(port));
+  auto acc = std::make_unique<asio::ip::tcp::acceptor>(Io());
+  asio::error_code ec;
+  acc->open(ep.protocol(), ec);
+  if (!ec) acc->set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec && v6) acc->set_option(asio::ip::v6_only(true), ec);
+  if (!ec) acc->bind(ep, ec);
+  if (!ec) acc->listen(static_cast<int>(Cfg().tcp_backlog), ec);
+  if (ec) {
+    // Optional addresses ('-' prefix) are skipped when the address family or address is unavailable.
+    if (optional && (ec == asio::error::address_family_not_supported || ec.value() == EADDRNOTAVAIL ||
+                     ec.value() == EPROTONOSUPPORT || ec.value() == EADDRNOTAVAIL))
+      return true;
+    LogWarning("Warning: Could not create server TCP listening socket {}:{}: bind: {}", addr, port, ec.message());
+    return false;
+  }
+  AcceptTcp(acc.get());
+  g_tcp.push_back(std::move(acc));
+  return true;
+}
+
+}  // namespace
+
+asio::io_context& Io() {
+  static asio::io_context io(ASIO_CONCURRENCY_HINT_UNSAFE_IO);
+  return io;
+}
+
+bool StartListeners() {
+  const ServerConfig& cfg = Cfg();
+  if (cfg.port != 0) {
+    for (const std::string& a : cfg.bind)
+      if (!ListenTcp(a, static_cast<int>(cfg.port))) {
+        LogWarning("Failed listening on port {} (TCP), aborting.", cfg.port);
+        return false;
+      }
+  }
+  if (!cfg.unixsocket.empty()) {
+    ::unlink(cfg.unixsocket.c_str());
+    asio::error_code ec;
+    g_unix = std::make_unique<asio::local::stream_protocol::acceptor>(Io());
+    asio::local::stream_protocol::endpoint ep(cfg.unixsocket);
+    g_unix->open(ep.protocol(), ec);
+    if (!ec) g_unix->bind(ep, ec);
+    if (!ec) g_unix->listen(static_cast<int>(cfg.tcp_backlog), ec);
+    if (ec) {
+      LogWarning("Failed opening Unix socket: {}", ec.message());
+      return false;
+    }
+    if (cfg.unixsocketperm) chmod(cfg.unixsocket.c_str(), static_cast<mode_t>(cfg.unixsocketperm));
+    AcceptUnix();
+  }
+  if (g_tcp.empty() && !g_unix) {
+    LogWarning("Configured to not listen anywhere, exiting.");
+    return false;
+  }
+  return true;
+}
+
+void StopListeners() {
+  asio::error_code ec;
+  for (auto& a : g_tcp) a->close(ec);
+  g_tcp.clear();
+  if (g_unix) {
+    g_unix->close(ec);
+    g_unix.reset();
+    ::unlink(Cfg().unixsocket.c_str());
+  }
+}
+
+void RegisterClient(Client& c) {
+  Server& srv = Srv();
+  c.id = srv.next_client_id++;
+  c.ctime_ms = c.last_interaction_ms = srv.now_ms;
+  c.authenticated = !AuthRequired();
+  srv.clients.emplace(c.id, &c);
+}
+
+void UnregisterClient(Client& c) {
+  Srv().clients.erase(c.id);
+  OnClientClosed(c);
+  g_conns.erase(&c);  // may drop the last owner; Connection::Close holds a reference through its caller
+}
+
+void CloseAllConnections() {
+  std::vector<std::shared_ptr<Connection>> all;
+  for (auto& [c, conn] : g_conns) all.push_back(conn);
+  for (auto& conn : all) conn->Close();
+}
+
+}  // namespace corvid

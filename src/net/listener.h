@@ -1,0 +1,22 @@
+// Listening sockets (TCP on the `bind` list and `port`, and the `unixsocket`), accepting into Connections.
+#pragma once
+#include <asio.hpp>
+#include <string>
+
+namespace corvid {
+
+class Client;
+
+// The process' event loop.
+asio::io_context& Io();
+
+// Opens every configured listener; on failure logs Redis' message and returns false.
+bool StartListeners();
+// Stops accepting and removes the unix socket file.
+void StopListeners();
+
+// Client registry (Srv().clients) maintenance, called by Connection.
+void RegisterClient(Client& c);
+void UnregisterClient(Client& c);
+
+}  // namespace corvid

@@ -1,0 +1,148 @@
+// corvid-server [config-file] [--directive value ...]: a drop-in redis-server.
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <random>
+
+#include "commands/command.h"
+#include "net/connection.h"
+#include "net/listener.h"
+#include "server/config.h"
+#include "server/cron.h"
+#include "server/log.h"
+#include "server/server.h"
+#include "server/version.h"
+#include "ds/hash.h"
+
+using namespace corvid;
+
+namespace {
+
+void Usage() {
+  fprintf(stderr,
+          "Usage: ./corvid-server [/path/to/redis.conf] [options] [-]\n"
+          "       ./corvid-server - (read config from stdin)\n"
+          "       ./corvid-server -v or --version\n"
+          "       ./corvid-server -h or --help\n\n"
+          "Examples:\n"
+          "       ./corvid-server (run the server with default conf)\n"
+          "       ./corvid-server /etc/redis/6379.conf\n"
+          "       ./corvid-server --port 7777\n"
+          "       ./corvid-server /etc/myredis.conf --loglevel verbose -\n"
+          "       ./corvid-server /etc/myredis.conf --loglevel verbose\n");
+}
+
+void Daemonize() {
+  if (fork() != 0) exit(0);  // the parent exits
+  setsid();
+  int fd = open("/dev/null", O_RDWR, 0);
+  if (fd != -1) {
+    dup2(fd, STDIN_FILENO);
+    dup2(fd, STDOUT_FILENO);
+    dup2(fd, STDERR_FILENO);
+    if (fd > STDERR_FILENO) close(fd);
+  }
+}
+
+std::string PidFilePath() {
+  const std::string& p = Cfg().pidfile;
+  return p.empty() ? std::string("/var/run/redis.pid") : p;
+}
+
+void WritePidFile() {
+  FILE* f = fopen(PidFilePath().c_str(), "w");
+  if (!f) {
+    LogWarning("Failed to write PID file: {}", strerror(errno));
+    return;
+  }
+  fprintf(f, "%d\n", static_cast<int>(getpid()));
+  fclose(f);
+}
+
+std::string RandomHex(size_t n) {
+  std::random_device rd;
+  static const char kHex[] = "0123456789abcdef";
+  std::string s(n, '0');
+  for (char& c : s) c = kHex[rd() & 15];
+  return s;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc >= 2 && (!strcmp(argv[1], "-v") || !strcmp(argv[1], "--version"))) {
+    printf("%s\n", VersionLine().c_str());
+    return 0;
+  }
+  if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+    Usage();
+    return 1;
+  }
+  std::random_device rd;
+  SetHashSeed((static_cast<uint64_t>(rd()) << 32) | rd());
+  Server& srv = Srv();
+  srv.rng.seed((static_cast<uint64_t>(rd()) << 32) | rd());
+  srv.run_id = RandomHex(40);
+  char exe[4096];
+  ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+  srv.executable = n > 0 ? std::string(exe, n) : std::string(argv[0]);
+
+  std::string err;
+  if (!LoadConfigFromArgs(argc, argv, &err)) {
+    fprintf(stderr, "%s", err.c_str());
+    return 1;
+  }
+  const ServerConfig& cfg = Cfg();
+  if (!cfg.dir.empty() && chdir(cfg.dir.c_str()) != 0) {
+    fprintf(stderr, "Can't chdir to '%s': %s\n", cfg.dir.c_str(), strerror(errno));
+    return 1;
+  }
+  if (cfg.daemonize) Daemonize();
+  if (!InitLogging(cfg.logfile, cfg.loglevel)) {
+    fprintf(stderr, "Can't open the log file: %s\n", strerror(errno));
+    return 1;
+  }
+  signal(SIGPIPE, SIG_IGN);
+  UpdateClock();
+  srv.start_time_ms = srv.now_ms;
+  srv.lastsave_s = srv.now_ms / 1000;
+  srv.tcp_port = static_cast<int>(cfg.port);
+  LogNotice("oO0OoO0OoO0Oo corvid is starting oO0OoO0OoO0Oo");
+  LogNotice("corvid version={}, redis_version={}, bits=64, pid={}, just started", kCorvidVersion, kRedisVersion,
+            getpid());
+  if (ConfigFilePath().empty())
+    LogWarning("Warning: no config file specified, using the default config. In order to specify a config file "
+               "use {} /path/to/redis.conf", argv[0]);
+  else
+    LogNotice("Configuration loaded");
+  InitDatabases(static_cast<int>(cfg.databases));
+  RegisterAllFamilies();
+  if (!StartListeners()) return 1;
+  if (cfg.daemonize || !cfg.pidfile.empty()) WritePidFile();
+  LogNotice("Server initialized");
+
+  asio::signal_set signals(Io(), SIGTERM, SIGINT);
+  std::function<void(const asio::error_code&, int)> on_signal = [&](const asio::error_code& ec, int sig) {
+    if (ec) return;
+    LogWarning("Received {} scheduling shutdown...", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    srv.shutdown_asap = true;
+    RequestShutdown();
+  };
+  signals.async_wait(on_signal);
+  StartCron();
+  LogNotice("Ready to accept connections");
+  Io().run();
+
+  LogWarning("User requested shutdown...");
+  StopListeners();
+  CloseAllConnections();
+  if (cfg.daemonize || !cfg.pidfile.empty()) unlink(PidFilePath().c_str());
+  LogWarning("corvid is now ready to exit, bye bye...");
+  spdlog::shutdown();
+  return 0;
+}

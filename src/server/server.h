@@ -1,0 +1,71 @@
+// Process-wide server state: databases, clients, clocks and statistics. Touched only by the loop thread.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <random>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "db/db.h"
+
+namespace corvid {
+
+class Client;
+
+struct ServerStats {
+  uint64_t total_connections_received = 0;
+  uint64_t total_commands_processed = 0;
+  uint64_t rejected_connections = 0;
+  uint64_t expired_keys = 0;
+  uint64_t expired_stale_perc = 0;
+  uint64_t evicted_keys = 0;
+  uint64_t keyspace_hits = 0;
+  uint64_t keyspace_misses = 0;
+  uint64_t net_input_bytes = 0;
+  uint64_t net_output_bytes = 0;
+  uint64_t total_error_replies = 0;
+  uint64_t unexpected_error_replies = 0;
+  uint64_t dirty = 0;  // changes since the last save
+  uint64_t client_qbuf_limit_disconnections = 0;
+  uint64_t client_outbuf_limit_disconnections = 0;
+  uint64_t io_reads_processed = 0;
+  uint64_t io_writes_processed = 0;
+  std::unordered_map<std::string, uint64_t> error_counts;  // INFO errorstats: prefix → count
+};
+
+struct Server {
+  std::vector<std::unique_ptr<Db>> dbs;
+  ServerStats stats;
+  std::unordered_map<uint64_t, Client*> clients;  // by id
+  uint64_t next_client_id = 1;
+  int64_t start_time_ms = 0;
+  int64_t now_ms = 0;      // cached wall clock (ms), refreshed per command and per cron tick
+  int64_t now_us = 0;
+  uint32_t lru_clock = 0;  // seconds, 24 bits
+  std::mt19937_64 rng;
+  uint64_t cron_loops = 0;
+  int64_t lastsave_s = 0;
+  std::string run_id;      // 40 hex chars
+  std::string executable, config_file;
+  int tcp_port = 6379;
+  bool shutdown_asap = false;
+  int64_t clients_paused_until_ms = 0;
+  bool pause_writes_only = false;
+  bool active_expire_enabled = true;
+  uint64_t blocked_clients = 0;
+};
+
+Server& Srv();
+inline Db& GetDb(int i) { return *Srv().dbs[i]; }
+// Refreshes the cached clocks (now_ms, now_us, lru_clock).
+void UpdateClock();
+uint64_t Random64();
+// Monotonic clock in microseconds.
+int64_t MonotonicUs();
+// Resets the counters CONFIG RESETSTAT clears.
+void ResetServerStats();
+// Creates the databases from the `databases` directive.
+void InitDatabases(int count);
+
+}  // namespace corvid
