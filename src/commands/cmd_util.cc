@@ -47,6 +47,44 @@ void ReplyHelp(Client& c, std::string_view cmd, std::initializer_list<std::strin
   c.reply.Simple("    Prints this help.");
 }
 
+bool ParseScanArgs(Client& c, CmdArgs args, size_t cursor_at, bool allow_type, ScanArgs* out) {
+  if (!StringToUInt64Lenient(args[cursor_at], &out->cursor)) {
+    c.reply.Error("ERR invalid cursor");
+    return false;
+  }
+  for (size_t i = cursor_at + 1; i < args.size(); i += 2) {
+    if (i + 1 >= args.size()) {
+      c.reply.Error(err::kSyntax);
+      return false;
+    }
+    if (Is(args[i], "COUNT")) {
+      if (!ArgInt64(c, args[i + 1], &out->count)) return false;
+      if (out->count < 1) {
+        c.reply.Error(err::kSyntax);
+        return false;
+      }
+    } else if (Is(args[i], "MATCH")) {
+      out->pattern = args[i + 1];
+      out->has_pattern = out->pattern != "*";  // Redis skips matching for a lone "*"
+    } else if (allow_type && Is(args[i], "TYPE")) {
+      out->type = args[i + 1];
+      out->has_type = true;
+    } else {
+      c.reply.Error(err::kSyntax);
+      return false;
+    }
+  }
+  return true;
+}
+
+void ReplyScan(Client& c, uint64_t cursor, std::span<const std::string_view> items) {
+  c.reply.Array(2);
+  char buf[kInt64Chars];
+  c.reply.Bulk(std::string_view(buf, UInt64ToChars(cursor, buf)));
+  c.reply.Array(items.size());
+  for (std::string_view s : items) c.reply.Bulk(s);
+}
+
 bool ArgDbIndex(Client& c, std::string_view arg, int* out) {
   int64_t v;
   if (!ArgInt64(c, arg, &v)) return false;

@@ -3,8 +3,10 @@
 #include <strings.h>
 
 #include <initializer_list>
+#include <span>
 #include <string_view>
 
+#include "commands/command.h"
 #include "corvid/status.h"
 #include "db/db.h"
 #include "net/client.h"
@@ -40,6 +42,21 @@ namespace corvid {
 // Replies Redis' HELP layout: "<CMD> <subcommand> [<arg> [value] [opt] ...]. Subcommands are:", the given
 // lines, then "HELP" / "    Prints this help.", each as a status reply in one array.
 void ReplyHelp(Client& c, std::string_view cmd, std::initializer_list<std::string_view> lines);
+// SCAN-family options: [MATCH pattern] [COUNT count] [TYPE type] (TYPE only where allow_type).
+struct ScanArgs {
+  uint64_t cursor = 0;
+  int64_t count = 10;
+  std::string_view pattern;  // empty when no MATCH or MATCH "*"
+  bool has_pattern = false;
+  std::string_view type;
+  bool has_type = false;
+};
+// Parses args[cursor_at] as the cursor and the options after it; replies Redis' error and returns false on bad
+// input ("ERR invalid cursor", syntax error, COUNT < 1).
+bool ParseScanArgs(Client& c, CmdArgs args, size_t cursor_at, bool allow_type, ScanArgs* out);
+// Replies [cursor, [items...]] (the SCAN reply shape).
+void ReplyScan(Client& c, uint64_t cursor, std::span<const std::string_view> items);
+
 // Parses a database index for SELECT/MOVE/COPY-style arguments: *out in range, else replies and false.
 bool ArgDbIndex(Client& c, std::string_view arg, int* out);
 

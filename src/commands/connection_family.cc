@@ -8,6 +8,7 @@
 #include "commands/cmd_util.h"
 #include "commands/command.h"
 #include "commands/dispatcher.h"
+#include "db/blocking.h"
 #include "net/connection.h"
 #include "server/config.h"
 #include "server/server.h"
@@ -346,7 +347,9 @@ void ClientUnblockCmd(Client& c, CmdArgs args) {
   if (args.size() == 4 && !Is(args[3], "TIMEOUT") && !Is(args[3], "ERROR"))
     return c.reply.Error("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
   if (args.size() > 4) return c.reply.Error(err::kSyntax);
-  c.reply.Int(0);  // no blocking commands yet: nobody is blocked
+  auto it = Srv().clients.find(static_cast<uint64_t>(id));
+  bool done = it != Srv().clients.end() && UnblockClient(*it->second, args.size() == 4 && Is(args[3], "ERROR"));
+  c.reply.Int(done ? 1 : 0);
 }
 
 void ClientGetredirCmd(Client& c, CmdArgs) { c.reply.Int(-1); }

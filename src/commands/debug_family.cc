@@ -1,6 +1,5 @@
 // DEBUG: the subcommands Redis' own tools and test suites rely on.
 #include <arpa/inet.h>
-#include <openssl/evp.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -13,6 +12,8 @@
 #include "commands/command.h"
 #include "server/config.h"
 #include "server/server.h"
+#include "db/collections.h"
+#include "util/digest.h"
 #include "util/glob.h"
 #include "util/numeric.h"
 
@@ -22,38 +23,18 @@ namespace {
 
 // ---- DEBUG DIGEST: Redis' dataset digest (SHA1 mixing), so equal data gives equal digests on both ----
 
-using Digest = unsigned char[20];
-
-void Sha1(const void* p, size_t n, unsigned char out[20]) {
-  unsigned int len = 20;
-  EVP_Digest(p, n, out, &len, EVP_sha1(), nullptr);
-}
-
-void XorDigest(Digest d, const void* p, size_t n) {
-  unsigned char h[20];
-  Sha1(p, n, h);
-  for (int i = 0; i < 20; ++i) d[i] ^= h[i];
-}
-
-void MixDigest(Digest d, const void* p, size_t n) {
-  XorDigest(d, p, n);
-  Sha1(d, 20, d);
-}
-
 // The digest of one value (type, contents, and whether it has a TTL), as Redis' xorObjectDigest.
 void ValueDigest(Db& db, KeyEntry* e, Digest d) {
   uint32_t type = htonl(static_cast<uint32_t>(e->val.type()));
   MixDigest(d, &type, sizeof(type));
-  char buf[kInt64Chars];
-  std::string_view s = e->val.StringView(buf);
-  MixDigest(d, s.data(), s.size());
+  if (e->val.IsString()) {
+    char buf[kInt64Chars];
+    std::string_view s = e->val.StringView(buf);
+    MixDigest(d, s.data(), s.size());
+  } else {
+    CollectionDigest(e->val, d);
+  }
   if (db.GetExpire(e) != -1) XorDigest(d, "!!expire!!", 10);
-}
-
-std::string Hex(const Digest d) {
-  std::string s;
-  for (int i = 0; i < 20; ++i) s += fmt::format("{:02x}", d[i]);
-  return s;
 }
 
 void DigestCmd(Client& c) {
@@ -70,7 +51,7 @@ void DigestCmd(Client& c) {
       XorDigest(final_digest, d, 20);
     });
   }
-  c.reply.Simple(Hex(final_digest));
+  c.reply.Simple(DigestHex(final_digest));
 }
 
 void DigestValueCmd(Client& c, CmdArgs args) {
@@ -78,7 +59,7 @@ void DigestValueCmd(Client& c, CmdArgs args) {
   for (size_t i = 2; i < args.size(); ++i) {
     Digest d = {};
     if (KeyEntry* e = c.db().Find(args[i])) ValueDigest(c.db(), e, d);
-    c.reply.Simple(Hex(d));
+    c.reply.Simple(DigestHex(d));
   }
 }
 

@@ -4,6 +4,7 @@
 
 #include "commands/cmd_util.h"
 #include "corvid/errors.h"
+#include "db/blocking.h"
 #include "net/client.h"
 #include "server/config.h"
 #include "server/server.h"
@@ -106,8 +107,9 @@ void Dispatch(Client& c, CmdArgs argv) {
   }
   c.last_cmd = cmd;
   c.cur_cmd = nullptr;
+  ServeBlockedClients();
 }
 
-void OnClientClosed(Client& c) { (void)c; }
+void OnClientClosed(Client& c) { ForgetBlockedClient(c); }
 
 }  // namespace corvid

@@ -14,6 +14,10 @@ void RegisterAllFamilies() {
   RegisterStringFamily(r);
   RegisterCommandFamily(r);
   RegisterDebugFamily(r);
+  RegisterHashFamily(r);
+  RegisterListFamily(r);
+  RegisterSetFamily(r);
+  RegisterZsetFamily(r);
 }
 
 }  // namespace corvid

@@ -12,5 +12,9 @@ void RegisterGenericFamily(CommandRegistry& r);
 void RegisterStringFamily(CommandRegistry& r);
 void RegisterCommandFamily(CommandRegistry& r);
 void RegisterDebugFamily(CommandRegistry& r);
+void RegisterHashFamily(CommandRegistry& r);
+void RegisterListFamily(CommandRegistry& r);
+void RegisterSetFamily(CommandRegistry& r);
+void RegisterZsetFamily(CommandRegistry& r);
 
 }  // namespace corvid

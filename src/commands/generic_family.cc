@@ -124,46 +124,26 @@ void KeysCmd(Client& c, CmdArgs args) {
 }
 
 void ScanCmd(Client& c, CmdArgs args) {
-  uint64_t cursor;
-  if (!StringToUInt64Lenient(args[1], &cursor)) return c.reply.Error("ERR invalid cursor");
-  int64_t count = 10;
-  std::string_view pattern, type;
-  bool has_pattern = false, has_type = false;
-  for (size_t i = 2; i < args.size(); i += 2) {
-    if (i + 1 >= args.size()) return c.reply.Error(err::kSyntax);
-    if (Is(args[i], "COUNT")) {
-      if (!ArgInt64(c, args[i + 1], &count)) return;
-      if (count < 1) return c.reply.Error(err::kSyntax);
-    } else if (Is(args[i], "MATCH")) {
-      pattern = args[i + 1];
-      has_pattern = pattern != "*";
-    } else if (Is(args[i], "TYPE")) {
-      type = args[i + 1];
-      has_type = true;
-    } else {
-      return c.reply.Error(err::kSyntax);
-    }
-  }
+  ScanArgs sa;
+  if (!ParseScanArgs(c, args, 1, true, &sa)) return;
   Db& db = c.db();
   std::vector<KeyEntry*> found;
-  int64_t max_iter = count * 10;
+  uint64_t cursor = sa.cursor;
+  int64_t max_iter = sa.count * 10;
   do {
     cursor = db.Scan(cursor, [&](KeyEntry* e) { found.push_back(e); });
-  } while (cursor && max_iter-- && static_cast<int64_t>(found.size()) < count);
+  } while (cursor && max_iter-- && static_cast<int64_t>(found.size()) < sa.count);
   std::vector<std::string> keys;
   keys.reserve(found.size());
   for (KeyEntry* e : found) {
-    if (has_pattern && !StringMatch(pattern, e->key.view())) continue;
-    if (has_type && !Is(type, TypeName(e->val.type()))) continue;
+    if (sa.has_pattern && !StringMatch(sa.pattern, e->key.view())) continue;
+    if (sa.has_type && !Is(sa.type, TypeName(e->val.type()))) continue;
     keys.emplace_back(e->key.view());
   }
   // Expire the visited keys whose time has passed (after the walk, so no entry is freed under it).
   std::erase_if(keys, [&](const std::string& k) { return db.Find(k) == nullptr; });
-  c.reply.Array(2);
-  char buf[kInt64Chars];
-  c.reply.Bulk(std::string_view(buf, UInt64ToChars(cursor, buf)));
-  c.reply.Array(keys.size());
-  for (const std::string& k : keys) c.reply.Bulk(k);
+  std::vector<std::string_view> views(keys.begin(), keys.end());
+  ReplyScan(c, cursor, views);
 }
 
 void RandomkeyCmd(Client& c, CmdArgs) {

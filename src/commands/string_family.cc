@@ -122,11 +122,13 @@ struct SetOptions {
   bool nx = false, xx = false, get = false, keepttl = false, persist = false;
   bool relative = false;  // EX/PX: add the current time
   bool seconds = false;   // EX/EXAT: the value is in seconds
-  std::string_view expire;  // the EX/PX/EXAT/PXAT argument, empty if none
+  bool has_expire = false;
+  std::string_view expire;  // the EX/PX/EXAT/PXAT argument when has_expire
   int64_t expire_at_ms = -1;
 };
 
-// Parses SET's (is_set) or GETEX's options from args[from..], then the expire time; replies on error.
+// Parses SET's (is_set) or GETEX's options from args[from..]; replies on error. The expire argument is only
+// checked by ResolveExpire (Redis converts it after GETEX's key lookup).
 bool ParseSetOptions(Client& c, CmdArgs args, size_t from, bool is_set, SetOptions* o) {
   bool has_ex = false;
   for (size_t j = from; j < args.size(); ++j) {
@@ -154,12 +156,18 @@ bool ParseSetOptions(Client& c, CmdArgs args, size_t from, bool is_set, SetOptio
       o->seconds = seconds;
       o->relative = relative;
       o->expire = args[++j];
+      o->has_expire = true;
     } else {
       c.reply.Error(err::kSyntax);
       return false;
     }
   }
-  if (!has_ex) return true;
+  return true;
+}
+
+// Converts the EX/PX/EXAT/PXAT argument into o->expire_at_ms; replies on error.
+bool ResolveExpire(Client& c, SetOptions* o) {
+  if (!o->has_expire) return true;
   int64_t v;
   if (!ArgInt64(c, o->expire, &v)) return false;
   std::string invalid = fmt::format(fmt::runtime(err::kInvalidExpire), c.cur_cmd->fullname);
@@ -220,7 +228,7 @@ void SetGeneric(Client& c, std::string_view key, std::string_view val, const Set
 
 void SetCmd(Client& c, CmdArgs args) {
   SetOptions o;
-  if (!ParseSetOptions(c, args, 3, true, &o)) return;
+  if (!ParseSetOptions(c, args, 3, true, &o) || !ResolveExpire(c, &o)) return;
   SetGeneric(c, args[1], args[2], o, false);
 }
 
@@ -233,7 +241,7 @@ void SetnxCmd(Client& c, CmdArgs args) {
 void SetexGeneric(Client& c, CmdArgs args, const char* unit) {
   std::string_view opts[] = {unit, args[2]};
   SetOptions o;
-  if (!ParseSetOptions(c, opts, 0, true, &o)) return;
+  if (!ParseSetOptions(c, opts, 0, true, &o) || !ResolveExpire(c, &o)) return;
   SetGeneric(c, args[1], args[3], o, false);
 }
 
@@ -255,6 +263,7 @@ void GetexCmd(Client& c, CmdArgs args) {
   KeyEntry* e = FindTyped(c, args[1], ObjType::kString, &st);
   if (st == OpStatus::kWrongType) return ReplyError(c, st);
   if (!e) return c.reply.Null();
+  if (!ResolveExpire(c, &o)) return;
   ReplyString(c, e->val);
   Db& db = c.db();
   if (o.expire_at_ms >= 0 && !o.relative && o.expire_at_ms <= Srv().now_ms) {

@@ -1,23 +1,27 @@
-// The per-type hooks every collection value needs (free, size, copy); each collection family adds its cases.
-#include <cstdlib>
+#include "db/collections.h"
 
-#include "db/value.h"
+#include <cstdlib>
 
 namespace corvid {
 
-void FreeCollection(ObjType t, ObjEnc e, void* ptr) {
-  (void)t, (void)e, (void)ptr;
-  abort();  // no collection types yet: unreachable
-}
+namespace {
+const CollectionOps* g_ops[8] = {};
 
-size_t CollectionBytes(ObjType t, ObjEnc e, const void* ptr) {
-  (void)t, (void)e, (void)ptr;
-  abort();
+const CollectionOps& OpsFor(ObjType t) {
+  const CollectionOps* ops = g_ops[static_cast<size_t>(t)];
+  if (!ops) abort();  // a value of a type whose family never registered
+  return *ops;
 }
+}  // namespace
 
-void* CloneCollection(ObjType t, ObjEnc e, const void* ptr) {
-  (void)t, (void)e, (void)ptr;
-  abort();
-}
+void RegisterCollectionOps(ObjType t, const CollectionOps* ops) { g_ops[static_cast<size_t>(t)] = ops; }
+
+void FreeCollection(ObjType t, ObjEnc e, void* ptr) { OpsFor(t).free(e, ptr); }
+
+size_t CollectionBytes(ObjType t, ObjEnc e, const void* ptr) { return OpsFor(t).bytes(e, ptr); }
+
+void* CloneCollection(ObjType t, ObjEnc e, const void* ptr) { return OpsFor(t).clone(e, ptr); }
+
+void CollectionDigest(const Value& v, Digest d) { OpsFor(v.type()).digest(v, d); }
 
 }  // namespace corvid

@@ -98,7 +98,7 @@ static_assert(sizeof(Value) == 24);
 // A deep copy (COPY): strings keep their encoding.
 Value CloneValue(const Value& v);
 
-// Per-type collection hooks, in db/collections.cc: one case per collection encoding.
+// Per-type collection hooks (db/collections.cc dispatches to the ops each family registers).
 // Frees a collection's payload.
 void FreeCollection(ObjType t, ObjEnc e, void* ptr);
 // Heap bytes of a collection payload.

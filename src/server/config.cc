@@ -162,6 +162,8 @@ std::string CurrentDir() {
 bool g_reading_config_file = false;
 bool g_save_loaded = false;
 
+std::string g_config_file;  // absolute path of the file given on the command line
+
 // ---- Directive table types ---------------------------------------------------------------------------------
 
 enum DirFlag : uint32_t {
@@ -368,7 +370,30 @@ bool CheckHostname(const ServerConfig&, const std::string& v, std::string* err) 
 }
 
 // Expands a proc-title-template variable; false for an unknown one.
-bool ProcTitleVariable(const ServerConfig& c, std::string_view var, std::string* out);
+bool ProcTitleVariable(const ServerConfig& c, std::string_view var, std::string* out) {
+  if (var == "title") {
+    out->clear();  // the process title is not known here; Redis validates with an empty one too
+  } else if (var == "listen-addr") {
+    if (c.port || c.tls_port) {
+      *out = fmt::format("{}:{}", c.bind.empty() ? std::string("*") : c.bind[0], c.port ? c.port : c.tls_port);
+    } else {
+      *out = "unixsocket:" + c.unixsocket;
+    }
+  } else if (var == "server-mode") {
+    *out = c.cluster_enabled ? "[cluster]" : c.sentinel_mode ? "[sentinel]" : "";
+  } else if (var == "config-file") {
+    *out = g_config_file.empty() ? "-" : g_config_file;
+  } else if (var == "port") {
+    *out = fmt::format("{}", c.port);
+  } else if (var == "tls-port") {
+    *out = fmt::format("{}", c.tls_port);
+  } else if (var == "unixsocket") {
+    *out = c.unixsocket;
+  } else {
+    return false;
+  }
+  return true;
+}
 
 // Expands {variables} ("{{" is a literal brace); false on unknown variables or an unterminated one.
 bool ExpandProcTitle(const ServerConfig& c, std::string_view tpl, std::string* out) {
@@ -1332,8 +1357,6 @@ void RewriteDir(const Directive& d, RewriteState& st) {
 
 // ---- Registries --------------------------------------------------------------------------------------------
 
-std::string g_config_file;
-
 std::array<std::vector<ConfigApplyFn>, kNumDirectives>& ApplyHooks() {
   static auto* hooks = new std::array<std::vector<ConfigApplyFn>, kNumDirectives>();
   return *hooks;
@@ -1397,6 +1420,9 @@ bool HandleDeferred(std::vector<std::string>&& argv, std::string* err) {
 
 bool LoadString(std::string_view text, std::string* err, int depth) {
   g_reading_config_file = true;
+  struct ReadingDone {  // cleared however this text ends (an included text too, as in Redis)
+    ~ReadingDone() { g_reading_config_file = false; }
+  } reading_done;
   std::vector<std::string> lines = SplitOn(text, '\n');
   for (size_t n = 0; n < lines.size(); ++n) {
     int linenum = static_cast<int>(n) + 1;
@@ -1493,7 +1519,6 @@ bool LoadString(std::string_view text, std::string* err, int depth) {
     return false;
   }
   ClampHz(c);
-  g_reading_config_file = false;
   return true;
 }
 
@@ -2071,35 +2096,4 @@ void SetRewriteProvider(std::string_view directive, RewriteLinesFn fn) { Rewrite
 
 std::string ConfigFilePath() { return g_config_file; }
 
-}  // namespace corvid
-
-namespace corvid {
-namespace {
-
-bool ProcTitleVariable(const ServerConfig& c, std::string_view var, std::string* out) {
-  if (var == "title") {
-    out->clear();  // the process title is not known here; Redis validates with an empty one too
-  } else if (var == "listen-addr") {
-    if (c.port || c.tls_port) {
-      *out = fmt::format("{}:{}", c.bind.empty() ? std::string("*") : c.bind[0], c.port ? c.port : c.tls_port);
-    } else {
-      *out = "unixsocket:" + c.unixsocket;
-    }
-  } else if (var == "server-mode") {
-    *out = c.cluster_enabled ? "[cluster]" : c.sentinel_mode ? "[sentinel]" : "";
-  } else if (var == "config-file") {
-    *out = g_config_file.empty() ? "-" : g_config_file;
-  } else if (var == "port") {
-    *out = fmt::format("{}", c.port);
-  } else if (var == "tls-port") {
-    *out = fmt::format("{}", c.tls_port);
-  } else if (var == "unixsocket") {
-    *out = c.unixsocket;
-  } else {
-    return false;
-  }
-  return true;
-}
-
-}  // namespace
 }  // namespace corvid

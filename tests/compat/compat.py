@@ -770,6 +770,27 @@ POOLS = {
     "name": ["conn", "", "a b", "x\ny", "ok-name", "caf\xc3\xa9"],
 }
 
+
+def _load_generator_extensions():
+    """Adds the rows and pools of every tests/compat/gen/*.py (one module per command family: ROWS, a list of
+    (weight, template, compare[, tolerance]) like COMMANDS, and POOLS, a dict merged into POOLS)."""
+    import importlib.util
+    gen_dir = os.path.join(os.path.dirname(os.path.abspath(__file__)), "gen")
+    if not os.path.isdir(gen_dir):
+        return
+    for name in sorted(os.listdir(gen_dir)):
+        if not name.endswith(".py") or name.startswith("_"):
+            continue
+        spec = importlib.util.spec_from_file_location("compat_gen_" + name[:-3], os.path.join(gen_dir, name))
+        mod = importlib.util.module_from_spec(spec)
+        mod.EXACT, mod.UNORDERED, mod.APPROX, mod.TYPE_ONLY = EXACT, UNORDERED, APPROX, TYPE_ONLY
+        spec.loader.exec_module(mod)
+        COMMANDS.extend(getattr(mod, "ROWS", []))
+        POOLS.update(getattr(mod, "POOLS", {}))
+
+
+_load_generator_extensions()
+
 _TOKEN_RE = re.compile(r"\]\*|[\[\]()|]|[^\s\[\]()|]+")
 
 

@@ -240,6 +240,16 @@ TEST_F(ConfigTest, IncludeReadsFilesAndReportsTheirLines) {
   EXPECT_EQ(Cfg().timeout, 7);
 }
 
+TEST_F(ConfigTest, HzIsClampedAndSelfIncludeStops) {
+  Load("hz 0\n");
+  EXPECT_EQ(Cfg().hz, 1);
+  Load("hz 100000\n");
+  EXPECT_EQ(Cfg().hz, 500);
+  WriteFile(Path("self.conf"), "include " + Path("self.conf") + "\n");
+  std::string err = LoadError("include " + Path("self.conf") + "\n");
+  EXPECT_NE(err.find("Too many nested include directives"), std::string::npos);
+}
+
 TEST_F(ConfigTest, MemoryUnits) {
   Load("maxmemory 1k");
   EXPECT_EQ(Cfg().maxmemory, 1000u);

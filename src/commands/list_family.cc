@@ -1,0 +1,8 @@
+// List commands (in progress: the rows are added as the commands are written).
+#include "commands/command.h"
+
+namespace corvid {
+
+void RegisterListFamily(CommandRegistry& r) { (void)r; }
+
+}  // namespace corvid

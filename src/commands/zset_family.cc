@@ -1,0 +1,8 @@
+// Zset commands (in progress: the rows are added as the commands are written).
+#include "commands/command.h"
+
+namespace corvid {
+
+void RegisterZsetFamily(CommandRegistry& r) { (void)r; }
+
+}  // namespace corvid

@@ -1,0 +1,39 @@
+// Clients blocked on keys (BLPOP, BLMOVE, BZPOPMIN, BLMPOP, ...).
+//
+// A blocking command that finds nothing calls BlockOnKeys and replies nothing. Writes that may let it proceed
+// call SignalKeyReady; after the current command the dispatcher calls ServeBlockedClients, which re-runs the
+// blocked command of each client waiting on a ready key, in arrival order. A re-run that finds data replies and
+// unblocks the client; one that finds nothing calls BlockOnKeys again and keeps its place in the queue.
+#pragma once
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+#include "commands/command.h"
+
+namespace corvid {
+
+class Db;
+
+enum class BlockTimeoutReply { kNullArray, kNull };
+
+// Parses a timeout in seconds (a float, as Redis 7.0); *deadline_ms is absolute wall-clock ms, 0 = forever.
+// Replies the error and returns false on a bad value.
+bool ParseBlockTimeout(Client& c, std::string_view arg, int64_t* deadline_ms);
+// False inside MULTI/EXEC or a script, where blocking commands act as if they timed out at once.
+bool CanBlock(const Client& c);
+// Blocks c (which ran args) on keys of its current db until one is signalled or deadline_ms passes.
+void BlockOnKeys(Client& c, CmdArgs args, std::span<const std::string_view> keys, int64_t deadline_ms,
+                 BlockTimeoutReply on_timeout);
+// Notes that key may now serve blocked clients; cheap when nobody waits on it.
+void SignalKeyReady(const Db& db, std::string_view key);
+// Serves clients blocked on ready keys (re-running their commands). Safe to call when nothing is ready.
+void ServeBlockedClients();
+// CLIENT UNBLOCK: ends c's block with its timeout reply, or with the UNBLOCKED error. False if not blocked.
+bool UnblockClient(Client& c, bool with_error);
+// Forgets a disconnecting client.
+void ForgetBlockedClient(Client& c);
+// Number of blocked clients (INFO blocked_clients).
+size_t BlockedClientCount();
+
+}  // namespace corvid
