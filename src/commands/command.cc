@@ -31,6 +31,13 @@ std::vector<std::string> Words(const char* s) {
   return out;
 }
 
+// FNV-1a over the bytes with the ASCII case bit cleared: equal for names that differ only in case.
+uint64_t NameHash(std::string_view s) {
+  uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : s) h = (h ^ (c | 0x20)) * 1099511628211ull;
+  return h;
+}
+
 bool EqualNoCase(std::string_view a, std::string_view b) {
   return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
 }
@@ -77,20 +84,32 @@ void CommandRegistry::Add(std::span<const CommandRow> rows) {
       continue;
     }
     top_.push_back(cmd);
-    auto at = std::lower_bound(index_.begin(), index_.end(), cmd->name,
-                               [](const auto& p, const std::string& k) { return p.first < k; });
-    index_.insert(at, {cmd->name, cmd});
+    Index(cmd);
+  }
+}
+
+void CommandRegistry::Index(Command* cmd) {
+  if ((top_.size() + 1) * 4 > slots_.size()) {  // keep the table at most 1/4 full
+    std::vector<Command*> old;
+    old.swap(slots_);
+    slots_.assign(std::max<size_t>(1024, old.size() * 2), nullptr);
+    for (Command* c : old)
+      if (c) Index(c);
+  }
+  size_t mask = slots_.size() - 1;
+  for (size_t i = NameHash(cmd->name) & mask;; i = (i + 1) & mask) {
+    if (!slots_[i]) {
+      slots_[i] = cmd;
+      return;
+    }
   }
 }
 
 Command* CommandRegistry::Find(std::string_view name) const {
-  char buf[64];
-  if (name.size() >= sizeof(buf)) return nullptr;
-  for (size_t i = 0; i < name.size(); ++i) buf[i] = static_cast<char>(tolower(static_cast<unsigned char>(name[i])));
-  std::string_view key(buf, name.size());
-  auto it = std::lower_bound(index_.begin(), index_.end(), key,
-                             [](const auto& p, std::string_view k) { return std::string_view(p.first) < k; });
-  if (it != index_.end() && it->first == key) return it->second;
+  if (slots_.empty()) return nullptr;
+  size_t mask = slots_.size() - 1;
+  for (size_t i = NameHash(name) & mask; slots_[i]; i = (i + 1) & mask)
+    if (EqualNoCase(slots_[i]->name, name)) return slots_[i];
   return nullptr;
 }
 

@@ -63,8 +63,9 @@ class CommandRegistry {
   size_t size() const { return top_.size(); }
 
  private:
+  void Index(Command* cmd);
   std::vector<Command*> top_;
-  std::vector<std::pair<std::string, Command*>> index_;  // sorted by lower-case name
+  std::vector<Command*> slots_;  // open addressing by case-insensitive hash of the name, power-of-two size
 };
 
 CommandRegistry& Commands();

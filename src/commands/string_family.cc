@@ -20,7 +20,8 @@ namespace corvid {
 // ---- logic ----
 
 OpResult<int64_t> IncrBy(Db& db, std::string_view key, int64_t delta) {
-  KeyEntry* e = db.FindWrite(key);
+  uint64_t hash = HashBytes(key);
+  KeyEntry* e = db.FindHashed(key, hash);
   int64_t old = 0;
   if (e) {
     if (!e->val.IsString()) return OpStatus::kWrongType;
@@ -36,7 +37,7 @@ OpResult<int64_t> IncrBy(Db& db, std::string_view key, int64_t delta) {
   if (e)
     db.Overwrite(e, Value::Int(v));
   else
-    db.Add(key, Value::Int(v));
+    db.AddHashed(key, Value::Int(v), hash);
   ++Srv().stats.dirty;
   return v;
 }
@@ -190,7 +191,8 @@ bool ResolveExpire(Client& c, SetOptions* o) {
 // SET's core, shared by SET/SETNX/SETEX/PSETEX. Replies ok/abort (or the old value with GET).
 void SetGeneric(Client& c, std::string_view key, std::string_view val, const SetOptions& o, bool nx_style) {
   Db& db = c.db();
-  KeyEntry* e = db.FindWrite(key);
+  uint64_t hash = HashBytes(key);
+  KeyEntry* e = db.FindHashed(key, hash);
   if (o.get) {
     if (e && !e->val.IsString()) {
       ReplyError(c, OpStatus::kWrongType);
@@ -214,7 +216,7 @@ void SetGeneric(Client& c, std::string_view key, std::string_view val, const Set
     if (!o.keepttl) db.RemoveExpire(e);
     db.Overwrite(e, Value::String(val));
   } else {
-    e = db.Add(key, Value::String(val));
+    e = db.AddHashed(key, Value::String(val), hash);
   }
   if (o.expire_at_ms >= 0) db.SetExpire(e, o.expire_at_ms);
   ++Srv().stats.dirty;

@@ -20,6 +20,8 @@
 
 namespace corvid {
 
+bool g_keys_ready = false;
+
 namespace {
 
 using DbKey = std::pair<int, std::string>;
@@ -135,10 +137,13 @@ void BlockOnKeys(Client& c, CmdArgs args, std::span<const std::string_view> keys
 void SignalKeyReady(const Db& db, std::string_view key) {
   if (g_waiting.empty()) return;
   DbKey dk{db.index(), std::string(key)};
-  if (g_waiting.count(dk) && std::find(g_ready.begin(), g_ready.end(), dk) == g_ready.end()) g_ready.push_back(dk);
+  if (g_waiting.count(dk) && std::find(g_ready.begin(), g_ready.end(), dk) == g_ready.end()) {
+    g_ready.push_back(dk);
+    g_keys_ready = true;
+  }
 }
 
-void ServeBlockedClients() {
+void ServeReadyKeys() {
   if (g_ready.empty() || g_serving) return;
   g_serving = true;
   std::vector<std::string_view> argv;
@@ -172,6 +177,7 @@ void ServeBlockedClients() {
     }
   }
   g_serving = false;
+  g_keys_ready = false;
 }
 
 bool UnblockClient(Client& c, bool with_error) {

@@ -27,8 +27,12 @@ void BlockOnKeys(Client& c, CmdArgs args, std::span<const std::string_view> keys
                  BlockTimeoutReply on_timeout);
 // Notes that key may now serve blocked clients; cheap when nobody waits on it.
 void SignalKeyReady(const Db& db, std::string_view key);
-// Serves clients blocked on ready keys (re-running their commands). Safe to call when nothing is ready.
-void ServeBlockedClients();
+// Serves clients blocked on ready keys (re-running their commands). Cheap when nothing is ready.
+extern bool g_keys_ready;
+void ServeReadyKeys();
+inline void ServeBlockedClients() {
+  if (g_keys_ready) ServeReadyKeys();
+}
 // CLIENT UNBLOCK: ends c's block with its timeout reply, or with the UNBLOCKED error. False if not blocked.
 bool UnblockClient(Client& c, bool with_error);
 // Forgets a disconnecting client.

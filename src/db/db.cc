@@ -6,8 +6,8 @@
 
 namespace corvid {
 
-KeyEntry* Db::Find(std::string_view key) {
-  KeyEntry* e = keys_.Find(key);
+KeyEntry* Db::FindHashed(std::string_view key, uint64_t hash) {
+  KeyEntry* e = keys_.FindHashed(key, hash);
   if (e && e->val.has_expire() && IsExpired(e)) {
     ExpireNow(e);
     return nullptr;
@@ -33,18 +33,19 @@ KeyEntry* Db::FindWrite(std::string_view key) {
   return e;
 }
 
-KeyEntry* Db::Add(std::string_view key, Value&& v) {
+KeyEntry* Db::AddHashed(std::string_view key, Value&& v, uint64_t hash) {
   auto* e = new KeyEntry;
   e->key.Assign(key);
   e->val = std::move(v);
   e->val.set_lru(Srv().lru_clock);
-  keys_.Insert(e);
+  keys_.InsertHashed(e, hash);
   return e;
 }
 
 KeyEntry* Db::Set(std::string_view key, Value&& v, bool keep_ttl) {
-  KeyEntry* e = Find(key);
-  if (!e) return Add(key, std::move(v));
+  uint64_t h = HashBytes(key);
+  KeyEntry* e = FindHashed(key, h);
+  if (!e) return AddHashed(key, std::move(v), h);
   if (!keep_ttl) RemoveExpire(e);
   Overwrite(e, std::move(v));
   return e;

@@ -51,13 +51,16 @@ class Db {
   size_t expires_size() const { return expires_.size(); }
 
   // The live entry for key, expiring it first if its time has passed; nullptr if absent. No stats, no LRU.
-  KeyEntry* Find(std::string_view key);
+  KeyEntry* Find(std::string_view key) { return FindHashed(key, HashBytes(key)); }
+  // As Find with hash == HashBytes(key).
+  KeyEntry* FindHashed(std::string_view key, uint64_t hash);
   // As Find, counting a keyspace hit/miss and touching the LRU clock unless no_touch.
   KeyEntry* FindRead(std::string_view key, bool no_touch = false);
   // As Find, touching the LRU clock (for writes).
   KeyEntry* FindWrite(std::string_view key);
   // Adds a new key. REQUIRES: key absent (after Find).
-  KeyEntry* Add(std::string_view key, Value&& v);
+  KeyEntry* Add(std::string_view key, Value&& v) { return AddHashed(key, std::move(v), HashBytes(key)); }
+  KeyEntry* AddHashed(std::string_view key, Value&& v, uint64_t hash);
   // Stores v at key, replacing any value; keeps the TTL only if keep_ttl. Returns the entry.
   KeyEntry* Set(std::string_view key, Value&& v, bool keep_ttl = false);
   // Replaces the value of an existing entry (TTL kept).

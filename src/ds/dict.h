@@ -37,10 +37,11 @@ class Dict {
   bool IsRehashing() const { return rehash_idx_ >= 0; }
 
   // Returns the node with key k, or nullptr.
-  Node* Find(const Key& k) {
+  Node* Find(const Key& k) { return size() == 0 ? nullptr : FindHashed(k, Traits::Hash(k)); }
+  // As Find, with h == Traits::Hash(k) already computed.
+  Node* FindHashed(const Key& k, uint64_t h) {
     if (size() == 0) return nullptr;
     if (IsRehashing()) RehashStep();
-    uint64_t h = Traits::Hash(k);
     for (int t = 0; t <= (IsRehashing() ? 1 : 0); ++t) {
       for (Node* n = t_[t].buckets[h & t_[t].mask]; n; n = n->next)
         if (Traits::Equal(*n, k)) return n;

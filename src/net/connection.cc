@@ -1,5 +1,6 @@
 #include "net/connection.h"
 
+#include <fcntl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -11,6 +12,7 @@
 #include "server/config.h"
 #include "server/log.h"
 #include "net/listener.h"
+#include "net/poller.h"
 #include "server/server.h"
 
 namespace corvid {
@@ -20,26 +22,19 @@ constexpr size_t kReadChunk = 16 * 1024;
 constexpr size_t kBigArg = 32 * 1024;  // reads for a big bulk are sized to fit it, as Redis' PROTO_MBULK_BIG_ARG
 }  // namespace
 
-Connection::Connection(asio::io_context& io, int fd, bool unix_socket) : sock_(io, fd) {
+Connection::Connection(int fd, bool unix_socket) : fd_(fd) {
   client_.fd = fd;
   client_.conn = this;
   if (unix_socket) client_.flags |= kClientUnixSocket;
-  sock_.non_blocking(true);
+  fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
 }
 
-Connection::~Connection() { free(qbuf_); }
-
-void Connection::Start() { WaitReadable(); }
-
-void Connection::WaitReadable() {
-  if (closed_ || read_waiting_) return;
-  read_waiting_ = true;
-  sock_.async_wait(asio::posix::descriptor_base::wait_read, [self = shared_from_this()](const asio::error_code& ec) {
-    self->read_waiting_ = false;
-    if (ec || self->closed_) return;
-    self->OnReadable();
-  });
+Connection::~Connection() {
+  if (!closed_) ::close(fd_);
+  free(qbuf_);
 }
+
+void Connection::Start() { PollerAdd(fd_, this); }
 
 void Connection::EnsureReadRoom(size_t want) {
   if (qcap_ - qend_ >= want) return;
@@ -69,7 +64,7 @@ void Connection::OnReadable() {
       if (want < kReadChunk) want = kReadChunk;
     }
     EnsureReadRoom(want);
-    ssize_t n = ::read(client_.fd, qbuf_ + qend_, want);
+    ssize_t n = ::read(fd_, qbuf_ + qend_, want);
     if (n > 0) {
       qend_ += n;
       srv.stats.net_input_bytes += n;
@@ -97,8 +92,9 @@ void Connection::OnReadable() {
   }
   ProcessInput();
   Flush();
-  WaitReadable();
 }
+
+void Connection::OnWritable() { Flush(); }
 
 void Connection::ProcessInput() {
   Server& srv = Srv();
@@ -123,6 +119,7 @@ void Connection::ProcessInput() {
       parser_.Args(qbuf_ + qstart_, &argv_);
       client_.query_buf_size = qend_ - qstart_;
       Dispatch(client_, argv_);
+      if (OutputLimitReached()) return;
     }
     qstart_ += consumed;
   }
@@ -136,19 +133,39 @@ void Connection::ProcessInput() {
   }
 }
 
+bool Connection::OutputLimitReached() {
+  const ClientBufferLimit& lim =
+      Cfg().client_output_buffer_limit[client_.Has(kClientPubSub) ? kObufPubSub : kObufNormal];
+  if (lim.hard_bytes == 0 && lim.soft_bytes == 0) return false;
+  Server& srv = Srv();
+  uint64_t used = client_.out.size();
+  bool over = lim.hard_bytes && used >= lim.hard_bytes;
+  if (lim.soft_bytes && used >= lim.soft_bytes) {
+    if (client_.obl_soft_since_ms == 0) client_.obl_soft_since_ms = srv.now_ms;
+    if (srv.now_ms - client_.obl_soft_since_ms >= lim.soft_seconds * 1000) over = true;
+  } else {
+    client_.obl_soft_since_ms = 0;
+  }
+  if (!over) return false;
+  LogWarning("Client id={} addr={} scheduled to be closed ASAP for overcoming of output buffer limits.", client_.id,
+             client_.addr);
+  ++srv.stats.client_outbuf_limit_disconnections;
+  Close();
+  return true;
+}
+
 void Connection::Resume() {
   if (closed_) return;
   ProcessInput();
   Flush();
-  WaitReadable();
 }
 
 void Connection::Flush() {
   if (closed_) return;
   Server& srv = Srv();
   OutputBuffer& out = client_.out;
-  while (!out.empty() && !write_waiting_) {
-    ssize_t n = ::send(client_.fd, out.data(), out.size(), MSG_NOSIGNAL);
+  while (!out.empty()) {
+    ssize_t n = ::send(fd_, out.data(), out.size(), MSG_NOSIGNAL);
     if (n > 0) {
       out.Consume(n);
       srv.stats.net_output_bytes += n;
@@ -157,31 +174,31 @@ void Connection::Flush() {
     }
     if (n < 0 && errno == EINTR) continue;
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-      WaitWritable();
+      if (OutputLimitReached()) return;
+      if (!write_waiting_) {
+        write_waiting_ = true;
+        PollerWantWrite(fd_, this, true);
+      }
       return;
     }
     Close();
     return;
   }
-  if (out.empty() && (client_.flags & kClientCloseAfterReply)) Close();
-}
-
-void Connection::WaitWritable() {
-  write_waiting_ = true;
-  sock_.async_wait(asio::posix::descriptor_base::wait_write, [self = shared_from_this()](const asio::error_code& ec) {
-    self->write_waiting_ = false;
-    if (ec || self->closed_) return;
-    self->Flush();
-  });
+  if (write_waiting_) {
+    write_waiting_ = false;
+    PollerWantWrite(fd_, this, false);
+  }
+  if (client_.flags & kClientCloseAfterReply) Close();
 }
 
 void Connection::Close() {
   if (closed_) return;
+  std::shared_ptr<Connection> self = shared_from_this();  // UnregisterClient drops the registry's reference
   closed_ = true;
+  PollerRemove(fd_);
+  ::close(fd_);
   UnregisterClient(client_);
   client_.conn = nullptr;
-  asio::error_code ec;
-  sock_.close(ec);
 }
 
 }  // namespace corvid

@@ -1,7 +1,7 @@
-// The I/O side of a client: reads requests on readiness, parses and runs every complete command in the buffer,
-// then writes the replies with one non-blocking write, waiting for writability only if the kernel is full.
+// The I/O side of a client: reads requests on readiness (net/poller), parses and runs every complete command in
+// the buffer, then writes the replies with one non-blocking write, waiting for writability only if the kernel is
+// full.
 #pragma once
-#include <asio.hpp>
 #include <memory>
 #include <string_view>
 #include <vector>
@@ -14,10 +14,14 @@ namespace corvid {
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
   // Takes ownership of the connected socket fd.
-  Connection(asio::io_context& io, int fd, bool unix_socket);
+  Connection(int fd, bool unix_socket);
   ~Connection();
 
+  // Starts watching the socket.
   void Start();
+  // Readiness callbacks from the poller.
+  void OnReadable();
+  void OnWritable();
   // Closes now, dropping unsent output.
   void Close();
   // Runs commands still waiting in the query buffer (after CLIENT UNPAUSE or an unblock), then flushes.
@@ -30,22 +34,20 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void Flush();
 
  private:
-  void WaitReadable();
-  void OnReadable();
   // Parses and runs commands until the buffer has no whole command left (or the client must stop).
   void ProcessInput();
-  void WaitWritable();
   void EnsureReadRoom(size_t want);
+  // Closes the client if its pending output passed client-output-buffer-limit (hard, or soft for long enough).
+  bool OutputLimitReached();
 
-  asio::posix::stream_descriptor sock_;
+  int fd_;
   Client client_;
   RespParser parser_;
   std::vector<std::string_view> argv_;
   char* qbuf_ = nullptr;
   size_t qcap_ = 0, qstart_ = 0, qend_ = 0;
   bool closed_ = false;
-  bool write_waiting_ = false;
-  bool read_waiting_ = false;
+  bool write_waiting_ = false;  // writability is being watched
 };
 
 // Closes every connection (shutdown).

@@ -77,7 +77,7 @@ void Admit(int fd, bool unix_socket, std::string addr, std::string laddr, bool l
     ++srv.stats.rejected_connections;
     return;
   }
-  auto conn = std::make_shared<Connection>(Io(), fd, unix_socket);
+  auto conn = std::make_shared<Connection>(fd, unix_socket);
   Client& c = conn->client();
   c.addr = std::move(addr);
   c.laddr = std::move(laddr);
@@ -163,6 +163,21 @@ bool ListenTcp(const std::string& addr_in, int port) {
 
 }  // namespace
 
+namespace {
+bool OpenTcpListeners(int64_t port, const std::vector<std::string>& bind) {
+  if (port == 0) return true;
+  for (const std::string& a : bind)
+    if (!ListenTcp(a, static_cast<int>(port))) return false;
+  return true;
+}
+
+void CloseTcpListeners() {
+  asio::error_code ec;
+  for (auto& a : g_tcp) a->close(ec);
+  g_tcp.clear();
+}
+}  // namespace
+
 asio::io_context& Io() {
   static asio::io_context io(ASIO_CONCURRENCY_HINT_UNSAFE_IO);
   return io;
@@ -170,12 +185,9 @@ asio::io_context& Io() {
 
 bool StartListeners() {
   const ServerConfig& cfg = Cfg();
-  if (cfg.port != 0) {
-    for (const std::string& a : cfg.bind)
-      if (!ListenTcp(a, static_cast<int>(cfg.port))) {
-        LogWarning("Failed listening on port {} (TCP), aborting.", cfg.port);
-        return false;
-      }
+  if (!OpenTcpListeners(cfg.port, cfg.bind)) {
+    LogWarning("Failed listening on port {} (TCP), aborting.", cfg.port);
+    return false;
   }
   if (!cfg.unixsocket.empty()) {
     ::unlink(cfg.unixsocket.c_str());
@@ -199,10 +211,23 @@ bool StartListeners() {
   return true;
 }
 
+bool RebindTcpListeners() {
+  std::vector<std::pair<std::string, int>> old;
+  for (auto& a : g_tcp) {
+    asio::error_code ec;
+    auto ep = a->local_endpoint(ec);
+    if (!ec) old.emplace_back(ep.address().to_string(), ep.port());
+  }
+  CloseTcpListeners();
+  if (OpenTcpListeners(Cfg().port, Cfg().bind)) return true;
+  CloseTcpListeners();
+  for (auto& [addr, port] : old) ListenTcp(addr, port);
+  return false;
+}
+
 void StopListeners() {
+  CloseTcpListeners();
   asio::error_code ec;
-  for (auto& a : g_tcp) a->close(ec);
-  g_tcp.clear();
   if (g_unix) {
     g_unix->close(ec);
     g_unix.reset();

@@ -12,6 +12,9 @@ asio::io_context& Io();
 
 // Opens every configured listener; on failure logs Redis' message and returns false.
 bool StartListeners();
+// Closes the TCP listeners and opens them again from the current port/bind (CONFIG SET port|bind); on failure
+// the old ones are restored and false is returned.
+bool RebindTcpListeners();
 // Stops accepting and removes the unix socket file.
 void StopListeners();
 

@@ -8,6 +8,23 @@
 
 namespace corvid {
 
+namespace {
+// A length field ("*3", "$11"): plain digits take the fast path; anything else goes through StringToInt64 so
+// that every accept/reject rule stays Redis' string2ll.
+bool ParseLength(const char* p, size_t n, int64_t* out) {
+  if (n >= 1 && n <= 18 && (p[0] != '0' || n == 1)) {
+    int64_t v = 0;
+    size_t i = 0;
+    for (; i < n && p[i] >= '0' && p[i] <= '9'; ++i) v = v * 10 + (p[i] - '0');
+    if (i == n) {
+      *out = v;
+      return true;
+    }
+  }
+  return StringToInt64(std::string_view(p, n), out);
+}
+}  // namespace
+
 void RespParser::Reset() {
   pos_ = 0;
   mbulk_left_ = -1;
@@ -33,7 +50,7 @@ RespParser::Result RespParser::Parse(const char* data, size_t len, const Limits&
       return Result::kIncomplete;
     }
     int64_t n;
-    if (!StringToInt64(std::string_view(data + 1, cr - data - 1), &n) || n > INT_MAX)
+    if (!ParseLength(data + 1, cr - data - 1, &n) || n > INT_MAX)
       return Fail(std::string(err::kProtoInvalidMultibulk));
     if (n > 10 && lim.auth_required) return Fail("ERR Protocol error: unauthenticated multibulk length");
     pos_ = cr - data + 2;
@@ -62,7 +79,7 @@ RespParser::Result RespParser::Parse(const char* data, size_t len, const Limits&
         return Fail(std::move(m));
       }
       int64_t n;
-      if (!StringToInt64(std::string_view(p + 1, cr - p - 1), &n) || n < 0 || n > lim.max_bulk_len)
+      if (!ParseLength(p + 1, cr - p - 1, &n) || n < 0 || n > lim.max_bulk_len)
         return Fail(std::string(err::kProtoInvalidBulk));
       if (n > 16384 && lim.auth_required) return Fail("ERR Protocol error: unauthenticated bulk length");
       bulk_len_ = n;

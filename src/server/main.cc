@@ -12,6 +12,7 @@
 #include "commands/command.h"
 #include "net/connection.h"
 #include "net/listener.h"
+#include "net/poller.h"
 #include "server/config.h"
 #include "server/cron.h"
 #include "server/log.h"
@@ -64,6 +65,24 @@ void WritePidFile() {
   fclose(f);
 }
 
+// Run-time effects of CONFIG SET for directives the server must act on.
+void RegisterConfigHooks() {
+  SetConfigApplyHook("loglevel", [](std::string*) {
+    SetLogLevel(Cfg().loglevel);
+    return true;
+  });
+  auto rebind = [](std::string* err) {
+    if (RebindTcpListeners()) {
+      Srv().tcp_port = static_cast<int>(Cfg().port);
+      return true;
+    }
+    *err = "Unable to listen on this port";
+    return false;
+  };
+  SetConfigApplyHook("port", rebind);
+  SetConfigApplyHook("bind", rebind);
+}
+
 std::string RandomHex(size_t n) {
   std::random_device rd;
   static const char kHex[] = "0123456789abcdef";
@@ -94,9 +113,16 @@ int main(int argc, char** argv) {
 
   std::string err;
   if (!LoadConfigFromArgs(argc, argv, &err)) {
-    fprintf(stderr, "%s", err.c_str());
+    // Fatal config-file errors go to stderr verbatim; other start-up failures are log lines, as in Redis.
+    if (err.rfind("\n*** FATAL", 0) == 0) {
+      fprintf(stderr, "%s", err.c_str());
+    } else {
+      InitLogging("", LogLevel::kNotice);
+      LogWarning("{}", err);
+    }
     return 1;
   }
+  RegisterConfigHooks();
   const ServerConfig& cfg = Cfg();
   if (!cfg.dir.empty() && chdir(cfg.dir.c_str()) != 0) {
     fprintf(stderr, "Can't chdir to '%s': %s\n", cfg.dir.c_str(), strerror(errno));
@@ -122,6 +148,7 @@ int main(int argc, char** argv) {
     LogNotice("Configuration loaded");
   InitDatabases(static_cast<int>(cfg.databases));
   RegisterAllFamilies();
+  InitPoller();
   if (!StartListeners()) return 1;
   if (cfg.daemonize || !cfg.pidfile.empty()) WritePidFile();
   LogNotice("Server initialized");

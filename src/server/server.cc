@@ -6,10 +6,7 @@
 
 namespace corvid {
 
-Server& Srv() {
-  static Server s;
-  return s;
-}
+Server g_server;
 
 void UpdateClock() {
   Server& s = Srv();

@@ -56,7 +56,8 @@ struct Server {
   uint64_t blocked_clients = 0;
 };
 
-Server& Srv();
+extern Server g_server;
+inline Server& Srv() { return g_server; }
 inline Db& GetDb(int i) { return *Srv().dbs[i]; }
 // Refreshes the cached clocks (now_ms, now_us, lru_clock).
 void UpdateClock();
