@@ -44,6 +44,124 @@ bool EqualNoCase(std::string_view a, std::string_view b) {
 
 }  // namespace
 
+namespace {
+
+constexpr std::string_view kArgTypes[] = {"key", "string", "integer", "double", "pattern", "unix-time"};
+
+bool IsTokenWord(std::string_view w) {
+  bool upper = false;
+  for (char c : w) {
+    if (c >= 'a' && c <= 'z') return false;
+    if (c >= 'A' && c <= 'Z') upper = true;
+  }
+  return upper;
+}
+
+// Recursive-descent parser over the grammar text; pos advances over what was consumed.
+class GrammarParser {
+ public:
+  explicit GrammarParser(std::string_view g) : g_(g) {}
+
+  bool Sequence(char close, std::vector<ArgSpec>* out) {
+    while (true) {
+      while (pos_ < g_.size() && g_[pos_] == ' ') ++pos_;
+      if (pos_ >= g_.size() || g_[pos_] == close) return true;
+      ArgSpec a;
+      if (!Item(&a)) return false;
+      out->push_back(std::move(a));
+    }
+  }
+
+ private:
+  static bool Delim(char c) { return c == ' ' || c == '(' || c == ')' || c == '{' || c == '}' || c == '|' || c == '='; }
+
+  std::string_view Word() {
+    size_t start = pos_;
+    while (pos_ < g_.size() && !Delim(g_[pos_])) ++pos_;
+    // Suffixes are not part of the word.
+    size_t end = pos_;
+    while (end > start && (g_[end - 1] == '?' || g_[end - 1] == '+' || g_[end - 1] == '.')) --end;
+    pos_ = end;
+    return g_.substr(start, end - start);
+  }
+
+  bool Item(ArgSpec* a) {
+    std::string_view w = Word();
+    if (pos_ < g_.size() && g_[pos_] == '=') {  // TOKEN=core
+      a->token = std::string(w);
+      ++pos_;
+      w = Word();
+    } else if (IsTokenWord(w) && (pos_ >= g_.size() || g_[pos_] != '(' && g_[pos_] != '{')) {
+      a->token = std::string(w);
+      a->type = "pure-token";
+      a->name.resize(w.size());
+      std::transform(w.begin(), w.end(), a->name.begin(), [](char c) { return static_cast<char>(tolower(c)); });
+      return Suffixes(a);
+    }
+    if (pos_ < g_.size() && (g_[pos_] == '(' || g_[pos_] == '{')) {
+      char open = g_[pos_++];
+      a->name = std::string(w);
+      a->type = open == '(' ? "oneof" : "block";
+      if (open == '{') {
+        if (!Sequence('}', &a->children)) return false;
+      } else {
+        while (true) {
+          ArgSpec alt;
+          if (!Item(&alt)) return false;
+          a->children.push_back(std::move(alt));
+          if (pos_ < g_.size() && g_[pos_] == '|') {
+            ++pos_;
+            continue;
+          }
+          break;
+        }
+      }
+      if (pos_ >= g_.size() || g_[pos_] != (open == '(' ? ')' : '}')) return false;
+      ++pos_;
+      return Suffixes(a);
+    }
+    if (w.empty()) return false;
+    size_t colon = w.rfind(':');
+    std::string_view type = colon == std::string_view::npos ? std::string_view() : w.substr(colon + 1);
+    if (std::find(std::begin(kArgTypes), std::end(kArgTypes), type) != std::end(kArgTypes)) {
+      a->name = std::string(w.substr(0, colon));
+      a->type = std::string(type);
+    } else {
+      a->name = std::string(w);
+      a->type = w == "key" ? "key" : "string";
+    }
+    return Suffixes(a);
+  }
+
+  bool Suffixes(ArgSpec* a) {
+    while (pos_ < g_.size()) {
+      if (g_[pos_] == '+') {
+        a->multiple_token = true;
+        ++pos_;
+      } else if (g_.substr(pos_, 3) == "...") {
+        a->multiple = true;
+        pos_ += 3;
+      } else if (g_[pos_] == '?') {
+        a->optional = true;
+        ++pos_;
+      } else {
+        break;
+      }
+    }
+    return true;
+  }
+
+  std::string_view g_;
+  size_t pos_ = 0;
+};
+
+}  // namespace
+
+bool ParseArgGrammar(std::string_view grammar, std::vector<ArgSpec>* out) {
+  out->clear();
+  return GrammarParser(grammar).Sequence('\0', out);
+}
+
 CommandRegistry& Commands() {
   static CommandRegistry r;
   return r;
@@ -74,6 +192,8 @@ void CommandRegistry::Add(std::span<const CommandRow> rows) {
     cmd->acl_names = Words(row.acl);
     cmd->key_flags = Words(row.key_flags);
     cmd->summary = row.summary;
+    cmd->since = row.since;
+    if (!ParseArgGrammar(row.args, &cmd->args)) abort();  // a typo in a family table
     cmd->handler = row.handler;
     size_t bar = cmd->name.find('|');
     if (bar != std::string::npos) {

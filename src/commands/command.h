@@ -31,7 +31,20 @@ struct CommandRow {
   const char* acl;
   Handler handler;   // nullptr for a container whose subcommands do the work
   const char* key_flags = "";  // key-spec flags ("RW access update"), COMMAND INFO's key_specs
+  // The argument grammar COMMAND DOCS (and so redis-cli's hints) is built from: `name:type` (type after the
+  // last ':'; default key for "key", else string), `TOKEN` (pure token), `TOKEN=name:type`, `name(a|b)` one
+  // of, `name{a b}` block, suffixes `+` multiple_token, `...` multiple, `?` optional. tools/oracle_args.py
+  // derives it from the oracle.
+  const char* args = "";
+  const char* since = "";
   const char* summary = "";
+};
+
+// One argument of COMMAND DOCS.
+struct ArgSpec {
+  std::string name, type, token;
+  bool optional = false, multiple = false, multiple_token = false;
+  std::vector<ArgSpec> children;  // for oneof / block
 };
 
 struct Command {
@@ -42,7 +55,8 @@ struct Command {
   int first_key = 0, last_key = 0, step = 0;
   std::vector<std::string> acl_names;  // "@read" ... in row order
   std::vector<std::string> key_flags;
-  std::string summary;
+  std::string summary, since;
+  std::vector<ArgSpec> args;
   Handler handler = nullptr;
   Command* parent = nullptr;
   std::vector<Command*> subcommands;  // in registration order
@@ -71,6 +85,8 @@ class CommandRegistry {
 CommandRegistry& Commands();
 // Registers every family; called once from main (and from tests that need the table).
 void RegisterAllFamilies();
+// Parses an argument grammar (see CommandRow::args); false if malformed.
+bool ParseArgGrammar(std::string_view grammar, std::vector<ArgSpec>* out);
 // Words of a flags bitmask / acl bitmask in COMMAND INFO order.
 std::vector<std::string_view> FlagNames(uint32_t flags);
 

@@ -111,13 +111,52 @@ std::string_view GroupOf(const Command& cmd) {
   return "server";
 }
 
+// One argument map of COMMAND DOCS; key_index numbers the key arguments in order.
+void ReplyArg(Client& c, const ArgSpec& a, int* key_index) {
+  bool is_key = a.type == "key";
+  int flags = a.optional + a.multiple + a.multiple_token;
+  c.reply.Map(2 + is_key + !a.token.empty() + (flags > 0) + !a.children.empty());
+  c.reply.Bulk("name");
+  c.reply.Bulk(a.name);
+  c.reply.Bulk("type");
+  c.reply.Bulk(a.type);
+  if (is_key) {
+    c.reply.Bulk("key_spec_index");
+    c.reply.Int((*key_index)++);
+  }
+  if (!a.token.empty()) {
+    c.reply.Bulk("token");
+    c.reply.Bulk(a.token);
+  }
+  if (flags > 0) {
+    c.reply.Bulk("flags");
+    c.reply.Set(flags);
+    if (a.optional) c.reply.Simple("optional");
+    if (a.multiple) c.reply.Simple("multiple");
+    if (a.multiple_token) c.reply.Simple("multiple_token");
+  }
+  if (!a.children.empty()) {
+    c.reply.Bulk("arguments");
+    c.reply.Array(a.children.size());
+    for (const ArgSpec& child : a.children) ReplyArg(c, child, key_index);
+  }
+}
+
 void ReplyDocs(Client& c, const Command& cmd) {
   c.reply.Bulk(cmd.fullname);
-  c.reply.Map(cmd.subcommands.empty() ? 2 : 3);
+  c.reply.Map(3 + !cmd.args.empty() + !cmd.subcommands.empty());
   c.reply.Bulk("summary");
   c.reply.Bulk(cmd.summary);
+  c.reply.Bulk("since");
+  c.reply.Bulk(cmd.since);
   c.reply.Bulk("group");
   c.reply.Bulk(GroupOf(cmd));
+  if (!cmd.args.empty()) {
+    c.reply.Bulk("arguments");
+    c.reply.Array(cmd.args.size());
+    int key_index = 0;
+    for (const ArgSpec& a : cmd.args) ReplyArg(c, a, &key_index);
+  }
   if (cmd.subcommands.empty()) return;
   c.reply.Bulk("subcommands");
   c.reply.Map(cmd.subcommands.size());
@@ -240,14 +279,14 @@ void CommandHelpCmd(Client& c, CmdArgs) {
 }
 
 constexpr CommandRow kRows[] = {
-    {"command", -1, "loading stale", 0, 0, 0, "@slow @connection", CommandCmd},
-    {"command|help", 2, "loading stale", 0, 0, 0, "@slow @connection", CommandHelpCmd},
-    {"command|list", -2, "loading stale", 0, 0, 0, "@slow @connection", CommandListCmd},
-    {"command|info", -2, "loading stale", 0, 0, 0, "@slow @connection", CommandInfoCmd},
-    {"command|getkeys", -4, "loading stale", 0, 0, 0, "@slow @connection", CommandGetkeysCmd},
-    {"command|count", 2, "loading stale", 0, 0, 0, "@slow @connection", CommandCountCmd},
-    {"command|docs", -2, "loading stale", 0, 0, 0, "@slow @connection", CommandDocsCmd},
-    {"command|getkeysandflags", -4, "loading stale", 0, 0, 0, "@slow @connection", CommandGetkeysandflagsCmd},
+    {"command", -1, "loading stale", 0, 0, 0, "@slow @connection", CommandCmd, "", "", "2.8.13"},
+    {"command|help", 2, "loading stale", 0, 0, 0, "@slow @connection", CommandHelpCmd, "", "", "5.0.0"},
+    {"command|list", -2, "loading stale", 0, 0, 0, "@slow @connection", CommandListCmd, "", "FILTERBY=filterby(MODULE=module-name|ACLCAT=category|PATTERN=pattern:pattern)?", "7.0.0"},
+    {"command|info", -2, "loading stale", 0, 0, 0, "@slow @connection", CommandInfoCmd, "", "command-name...?", "2.8.13"},
+    {"command|getkeys", -4, "loading stale", 0, 0, 0, "@slow @connection", CommandGetkeysCmd, "", "", "2.8.13"},
+    {"command|count", 2, "loading stale", 0, 0, 0, "@slow @connection", CommandCountCmd, "", "", "2.8.13"},
+    {"command|docs", -2, "loading stale", 0, 0, 0, "@slow @connection", CommandDocsCmd, "", "command-name...?", "7.0.0"},
+    {"command|getkeysandflags", -4, "loading stale", 0, 0, 0, "@slow @connection", CommandGetkeysandflagsCmd, "", "", "7.0.0"},
 };
 
 }  // namespace

@@ -80,17 +80,12 @@ void ConfigHelpCmd(Client& c, CmdArgs) {
 
 // Arity, flags and ACL categories as redis-server 7.0.15's COMMAND INFO shows them.
 constexpr CommandRow kRows[] = {
-    {"config", -2, "", 0, 0, 0, "@slow", nullptr, "", "A container for server configuration commands"},
-    {"config|get", -3, "admin noscript loading stale", 0, 0, 0, "@admin @slow @dangerous", ConfigGetCmd, "",
-     "Get the values of configuration parameters"},
-    {"config|set", -4, "admin noscript loading stale", 0, 0, 0, "@admin @slow @dangerous", ConfigSetCmd, "",
-     "Set configuration parameters to the given values"},
-    {"config|rewrite", 2, "admin noscript loading stale", 0, 0, 0, "@admin @slow @dangerous", ConfigRewriteCmd, "",
-     "Rewrite the configuration file with the in memory configuration"},
-    {"config|resetstat", 2, "admin noscript loading stale", 0, 0, 0, "@admin @slow @dangerous", ConfigResetStatCmd,
-     "", "Reset the stats returned by INFO"},
-    {"config|help", 2, "loading stale", 0, 0, 0, "@slow", ConfigHelpCmd, "",
-     "Show helpful text about the different subcommands"},
+    {"config", -2, "", 0, 0, 0, "@slow", nullptr, "", "", "2.0.0"},
+    {"config|get", -3, "admin noscript loading stale", 0, 0, 0, "@admin @slow @dangerous", ConfigGetCmd, "", "parameter{parameter}...", "2.0.0"},
+    {"config|set", -4, "admin noscript loading stale", 0, 0, 0, "@admin @slow @dangerous", ConfigSetCmd, "", "parameter_value{parameter value}...", "2.0.0"},
+    {"config|rewrite", 2, "admin noscript loading stale", 0, 0, 0, "@admin @slow @dangerous", ConfigRewriteCmd, "", "", "2.8.0"},
+    {"config|resetstat", 2, "admin noscript loading stale", 0, 0, 0, "@admin @slow @dangerous", ConfigResetStatCmd, "", "", "2.0.0"},
+    {"config|help", 2, "loading stale", 0, 0, 0, "@slow", ConfigHelpCmd, "", "", "5.0.0"},
 };
 
 }  // namespace

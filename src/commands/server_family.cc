@@ -286,11 +286,10 @@ void ShutdownCmd(Client& c, CmdArgs args) {
 }
 
 constexpr CommandRow kRows[] = {
-    {"info", -1, "loading stale", 0, 0, 0, "@slow @dangerous", InfoCmd},
-    {"time", 1, "loading stale fast", 0, 0, 0, "@fast", TimeCmd},
-    {"lastsave", 1, "loading stale fast", 0, 0, 0, "@admin @fast @dangerous", LastsaveCmd},
-    {"shutdown", -1, "admin noscript loading stale no_multi allow_busy", 0, 0, 0, "@admin @slow @dangerous",
-     ShutdownCmd},
+    {"info", -1, "loading stale", 0, 0, 0, "@slow @dangerous", InfoCmd, "", "section...?", "1.0.0"},
+    {"time", 1, "loading stale fast", 0, 0, 0, "@fast", TimeCmd, "", "", "2.6.0"},
+    {"lastsave", 1, "loading stale fast", 0, 0, 0, "@admin @fast @dangerous", LastsaveCmd, "", "", "1.0.0"},
+    {"shutdown", -1, "admin noscript loading stale no_multi allow_busy", 0, 0, 0, "@admin @slow @dangerous", ShutdownCmd, "", "nosave_save(NOSAVE|SAVE)? NOW? FORCE? ABORT?", "1.0.0"},
 };
 
 }  // namespace
