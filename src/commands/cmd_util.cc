@@ -1,5 +1,10 @@
 #include "commands/cmd_util.h"
 
+#include <cctype>
+#include <cerrno>
+#include <cstdlib>
+#include <string>
+
 #include "server/server.h"
 #include "util/numeric.h"
 
@@ -47,8 +52,23 @@ void ReplyHelp(Client& c, std::string_view cmd, std::initializer_list<std::strin
   c.reply.Simple("    Prints this help.");
 }
 
+namespace {
+// Redis parses cursors with strtoul on the C string: "-1", "+5", "007" are accepted; a leading space, trailing
+// bytes or overflow are not (bytes after an embedded NUL are never seen).
+bool ParseCursor(std::string_view arg, uint64_t* out) {
+  std::string s(CStr(arg));
+  if (!s.empty() && isspace(static_cast<unsigned char>(s[0]))) return false;
+  errno = 0;
+  char* end = nullptr;
+  unsigned long v = strtoul(s.c_str(), &end, 10);
+  if (*end != '\0' || errno == ERANGE) return false;
+  *out = v;
+  return true;
+}
+}  // namespace
+
 bool ParseScanArgs(Client& c, CmdArgs args, size_t cursor_at, bool allow_type, ScanArgs* out) {
-  if (!StringToUInt64Lenient(args[cursor_at], &out->cursor)) {
+  if (!ParseCursor(args[cursor_at], &out->cursor)) {
     c.reply.Error("ERR invalid cursor");
     return false;
   }
