@@ -37,6 +37,7 @@ KeyEntry* Db::AddHashed(std::string_view key, Value&& v, uint64_t hash) {
   auto* e = new KeyEntry;
   e->key.Assign(key);
   e->val = std::move(v);
+  e->val.set_has_expire(false);
   e->val.set_lru(Srv().lru_clock);
   keys_.InsertHashed(e, hash);
   return e;
@@ -107,7 +108,7 @@ bool Db::RemoveExpire(KeyEntry* e) {
 
 bool Db::IsExpired(KeyEntry* e) {
   int64_t when = GetExpire(e);
-  return when >= 0 && when <= Srv().now_ms;
+  return when >= 0 && Srv().now_ms > when;  // Redis' keyIsExpired: expired once now > when
 }
 
 void Db::ExpireNow(KeyEntry* e) {
@@ -151,7 +152,7 @@ Db::ExpireRound Db::ActiveExpireRound(size_t max_samples) {
   for (size_t i = 0; i < n; ++i) {
     ++r.sampled;
     int64_t ttl = batch[i]->when_ms - now;
-    if (ttl <= 0) {
+    if (ttl < 0) {  // activeExpireCycleTryExpire: now > when
       ExpireNow(batch[i]->entry);
       ++r.expired;
     } else {

@@ -38,6 +38,7 @@ class CompactString {
   char* mutable_data() { return IsInline() ? inl_ : heap_.ptr; }
   std::string_view view() const { return {data(), size()}; }
 
+  // REQUIRES (Assign, Append): s does not point into this string.
   void Assign(std::string_view s);
   // Sets the length to n keeping the first min(n, size()) bytes; bytes past the old end are uninitialised.
   // grow_spare: on reallocation keep room to grow (for APPEND/SETRANGE), as Redis' sds does.

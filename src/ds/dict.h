@@ -168,8 +168,8 @@ class Dict {
     return head;
   }
 
-  // Collects up to count nodes from a random region into out (may repeat none); returns how many. For
-  // sampling (active expiry, eviction): fast, not uniform.
+  // Collects up to count nodes from a random region into out; returns how many. A node may appear twice
+  // (as in Redis' dictGetSomeKeys). For sampling (eviction): fast, not uniform.
   template <typename Rng>
   size_t Sample(Node** out, size_t count, Rng&& rnd) {
     size_t got = 0;

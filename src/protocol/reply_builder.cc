@@ -35,6 +35,8 @@ void ReplyBuilder::Simple(std::string_view s) {
 }
 
 void ReplyBuilder::Error(std::string_view msg) {
+  // As addReplyErrorFormat: trailing CR/LF are trimmed, the ones inside become spaces.
+  while (!msg.empty() && (msg.back() == '\r' || msg.back() == '\n')) msg.remove_suffix(1);
   std::string& b = out_->raw();
   b.push_back('-');
   size_t at = b.size();
@@ -43,8 +45,9 @@ void ReplyBuilder::Error(std::string_view msg) {
   for (size_t i = at; i < b.size(); ++i)
     if (b[i] == '\r' || b[i] == '\n') b[i] = ' ';
   b.append("\r\n");
-  size_t sp = msg.find(' ');
-  last_error_store_.assign(msg.substr(0, sp == std::string_view::npos ? msg.size() : sp));
+  // INFO errorstats counts by the word before the first space within 32 bytes, else as ERR (as Redis).
+  size_t sp = msg.substr(0, 32).find(' ');
+  last_error_store_.assign(sp == std::string_view::npos ? std::string_view("ERR") : msg.substr(0, sp));
   last_error_ = last_error_store_;
 }
 

@@ -44,9 +44,10 @@ RespParser::Result RespParser::Parse(const char* data, size_t len, const Limits&
     if (len == 0) return Result::kIncomplete;
     if (data[0] != '*') return ParseInline(data, len, consumed);
     inline_mode_ = false;
-    const char* cr = static_cast<const char*>(memchr(data, '\r', len));
+    // strchr semantics as Redis: a NUL byte hides what follows it.
+    const char* cr = static_cast<const char*>(memchr(data, '\r', strnlen(data, len)));
     if (!cr || static_cast<size_t>(cr - data) + 1 >= len) {
-      if (len > kInlineMax) return Fail(std::string(err::kProtoTooBigMbulk));
+      if (!cr && len > kInlineMax) return Fail(std::string(err::kProtoTooBigMbulk));
       return Result::kIncomplete;
     }
     int64_t n;
@@ -68,9 +69,9 @@ RespParser::Result RespParser::Parse(const char* data, size_t len, const Limits&
       if (pos_ >= len) return Result::kIncomplete;
       const char* p = data + pos_;
       size_t avail = len - pos_;
-      const char* cr = static_cast<const char*>(memchr(p, '\r', avail));
+      const char* cr = static_cast<const char*>(memchr(p, '\r', strnlen(p, avail)));
       if (!cr || static_cast<size_t>(cr - p) + 1 >= avail) {
-        if (avail > kInlineMax) return Fail(std::string(err::kProtoTooBigBulk));
+        if (!cr && avail > kInlineMax) return Fail(std::string(err::kProtoTooBigBulk));
         return Result::kIncomplete;
       }
       if (p[0] != '$') {
@@ -187,7 +188,8 @@ bool SplitArgs(std::string_view line, std::vector<std::string>* out) {
           break;
         }
         char c = line[i];
-        if (IsSpace(c)) {
+        // sdssplitargs ends an unquoted token only on these (not on \v or \f, unlike isspace).
+        if (c == ' ' || c == '\n' || c == '\r' || c == '\t') {
           done = true;
         } else if (c == '"') {
           in_dq = true;

@@ -31,7 +31,7 @@ class RespParser {
   std::string_view error() const { return error_; }
   // Bytes still expected for the bulk being read (0 if unknown); lets the reader size big reads.
   size_t PendingBulkBytes() const { return bulk_len_ > 0 ? static_cast<size_t>(bulk_len_) + 2 : 0; }
-  // Bytes of argument data in the current (possibly partial) command.
+  // Forgets any partial command.
   void Reset();
 
  private:

@@ -134,7 +134,9 @@ TEST(CompactStringTest, AppendMatchesStdStringRandomized) {
       s.Append(piece);
       model += piece;
       ASSERT_EQ(s.view(), model);
-      if (s.IsInline()) ASSERT_LE(model.size(), 15u);
+      if (s.IsInline()) {
+        ASSERT_LE(model.size(), 15u);
+      }
     }
   }
 }
