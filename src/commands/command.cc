@@ -191,6 +191,13 @@ void CommandRegistry::Add(std::span<const CommandRow> rows) {
     cmd->step = row.step;
     cmd->acl_names = Words(row.acl);
     cmd->key_flags = Words(row.key_flags);
+    cmd->key_groups.emplace_back();
+    for (const std::string& w : cmd->key_flags) {
+      if (w == "|")
+        cmd->key_groups.emplace_back();
+      else
+        cmd->key_groups.back().push_back(w);
+    }
     cmd->summary = row.summary;
     cmd->since = row.since;
     if (!ParseArgGrammar(row.args, &cmd->args)) abort();  // a typo in a family table

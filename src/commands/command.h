@@ -1,5 +1,6 @@
 // The command table: one declarative row per command, read by the dispatcher, COMMAND, ACL and cluster code.
 #pragma once
+#include <algorithm>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -55,6 +56,7 @@ struct Command {
   int first_key = 0, last_key = 0, step = 0;
   std::vector<std::string> acl_names;  // "@read" ... in row order
   std::vector<std::string> key_flags;
+  std::vector<std::vector<std::string>> key_groups;  // key_flags split at "|": one group per key spec
   std::string summary, since;
   std::vector<ArgSpec> args;
   Handler handler = nullptr;
@@ -85,6 +87,18 @@ class CommandRegistry {
 CommandRegistry& Commands();
 // Registers every family; called once from main (and from tests that need the table).
 void RegisterAllFamilies();
+// Calls fn(index into argv, that key's spec flags) for every key argument of argv, by the row's key positions
+// (a key past the last spec group gets the last group's flags).
+template <typename F>
+void ForEachKeyArg(const Command& cmd, CmdArgs argv, F&& fn) {
+  if (cmd.first_key <= 0) return;
+  int n = static_cast<int>(argv.size());
+  int last = cmd.last_key < 0 ? n + cmd.last_key : cmd.last_key;
+  size_t g = 0;
+  for (int i = cmd.first_key; i <= last && i < n; i += cmd.step, ++g)
+    fn(static_cast<size_t>(i), cmd.key_groups[std::min(g, cmd.key_groups.size() - 1)]);
+}
+
 // Parses an argument grammar (see CommandRow::args); false if malformed.
 bool ParseArgGrammar(std::string_view grammar, std::vector<ArgSpec>* out);
 // Words of a flags bitmask / acl bitmask in COMMAND INFO order.

@@ -17,13 +17,7 @@ namespace {
 // ("RW access delete | OW update") has one single-key spec per group, at consecutive key positions.
 void ReplyKeySpecs(Client& c, const Command& cmd) {
   if (cmd.first_key == 0) return c.reply.Set(0);
-  std::vector<std::vector<std::string>> groups(1);
-  for (const std::string& w : cmd.key_flags) {
-    if (w == "|")
-      groups.emplace_back();
-    else
-      groups.back().push_back(w);
-  }
+  const auto& groups = cmd.key_groups;
   bool single = groups.size() > 1;
   c.reply.Set(groups.size());
   for (size_t g = 0; g < groups.size(); ++g) {
@@ -199,8 +193,9 @@ void CommandListCmd(Client& c, CmdArgs args) {
   for (const Command* cmd : out) c.reply.Bulk(cmd->fullname);
 }
 
-// The keys of a full command line, by the row's key positions; false (after replying) on errors.
-bool KeysOf(Client& c, CmdArgs line, const Command** found, std::vector<size_t>* keys) {
+// The keys of a full command line (argv indexes and spec flags); false (after replying) on errors.
+bool KeysOf(Client& c, CmdArgs line, const Command** found,
+            std::vector<std::pair<size_t, const std::vector<std::string>*>>* keys) {
   const Command* cmd = Commands().Find(line[0]);
   if (cmd && !cmd->subcommands.empty() && line.size() >= 2) cmd = CommandRegistry::FindSub(*cmd, line[1]);
   if (!cmd) {
@@ -213,10 +208,7 @@ bool KeysOf(Client& c, CmdArgs line, const Command** found, std::vector<size_t>*
     c.reply.Error("ERR Invalid number of arguments specified for command");
     return false;
   }
-  if (cmd->first_key > 0) {
-    int last = cmd->last_key < 0 ? static_cast<int>(line.size()) + cmd->last_key : cmd->last_key;
-    for (int i = cmd->first_key; i <= last && i < static_cast<int>(line.size()); i += cmd->step) keys->push_back(i);
-  }
+  ForEachKeyArg(*cmd, line, [&](size_t i, const std::vector<std::string>& flags) { keys->push_back({i, &flags}); });
   if (keys->empty()) {
     c.reply.Error("ERR The command has no key arguments");
     return false;
@@ -225,36 +217,27 @@ bool KeysOf(Client& c, CmdArgs line, const Command** found, std::vector<size_t>*
   return true;
 }
 
-void CommandGetkeysCmd(Client& c, CmdArgs args) {
+// COMMAND GETKEYS (with_flags false) and GETKEYSANDFLAGS.
+void GetkeysGeneric(Client& c, CmdArgs args, bool with_flags) {
   const Command* cmd;
-  std::vector<size_t> keys;
+  std::vector<std::pair<size_t, const std::vector<std::string>*>> keys;
   CmdArgs line = args.subspan(2);
   if (!KeysOf(c, line, &cmd, &keys)) return;
   c.reply.Array(keys.size());
-  for (size_t k : keys) c.reply.Bulk(line[k]);
+  for (const auto& [i, flags] : keys) {
+    if (!with_flags) {
+      c.reply.Bulk(line[i]);
+      continue;
+    }
+    c.reply.Array(2);
+    c.reply.Bulk(line[i]);
+    c.reply.Set(flags->size());
+    for (const std::string& f : *flags) c.reply.Simple(f);
+  }
 }
 
-void CommandGetkeysandflagsCmd(Client& c, CmdArgs args) {
-  const Command* cmd;
-  std::vector<size_t> keys;
-  CmdArgs line = args.subspan(2);
-  if (!KeysOf(c, line, &cmd, &keys)) return;
-  std::vector<std::vector<std::string>> groups(1);
-  for (const std::string& w : cmd->key_flags) {
-    if (w == "|")
-      groups.emplace_back();
-    else
-      groups.back().push_back(w);
-  }
-  c.reply.Array(keys.size());
-  for (size_t i = 0; i < keys.size(); ++i) {
-    const auto& fl = groups[std::min(i, groups.size() - 1)];
-    c.reply.Array(2);
-    c.reply.Bulk(line[keys[i]]);
-    c.reply.Set(fl.size());
-    for (const std::string& f : fl) c.reply.Simple(f);
-  }
-}
+void CommandGetkeysCmd(Client& c, CmdArgs args) { GetkeysGeneric(c, args, false); }
+void CommandGetkeysandflagsCmd(Client& c, CmdArgs args) { GetkeysGeneric(c, args, true); }
 
 void CommandHelpCmd(Client& c, CmdArgs) {
   ReplyHelp(c, "COMMAND",

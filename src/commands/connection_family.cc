@@ -87,6 +87,7 @@ void QuitCmd(Client& c, CmdArgs) {
 }
 
 void ResetCmd(Client& c, CmdArgs) {
+  DiscardTransaction(c);
   c.SelectDb(0);
   c.reply.SetResp(2);
   c.name.clear();

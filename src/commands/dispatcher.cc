@@ -2,9 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "commands/cmd_util.h"
 #include "corvid/errors.h"
 #include "db/blocking.h"
+#include "db/watch.h"
 #include "net/client.h"
 #include "server/config.h"
 #include "server/server.h"
@@ -39,10 +42,28 @@ void CountError(std::string_view prefix) {
 
 namespace {
 
+// Replies an error for a command that is not run; inside MULTI it also dooms the transaction.
 void Reject(Client& c, Command* cmd, std::string_view msg) {
   c.reply.Error(msg);
   CountError(c.reply.TakeLastError());
   if (cmd) ++cmd->rejected_calls;
+  if (c.Has(kClientMulti)) c.flags |= kClientMultiDirty;
+}
+
+// Commands that run at once inside MULTI instead of being queued.
+bool RunsInsideMulti(const Command& cmd) {
+  const Command* top = cmd.parent ? cmd.parent : &cmd;
+  const std::string& n = top->name;
+  return n == "exec" || n == "discard" || n == "multi" || n == "watch" || n == "quit" || n == "reset";
+}
+
+// After a write: WATCHers of the keys it may have written lose their transaction (keys whose spec is read-only
+// are left alone).
+void TouchWrittenKeys(Client& c, const Command& cmd, CmdArgs argv) {
+  ForEachKeyArg(cmd, argv, [&](size_t i, const std::vector<std::string>& flags) {
+    bool read_only = std::find(flags.begin(), flags.end(), "RO") != flags.end();
+    if (!read_only) TouchWatchedKey(c.db(), argv[i]);
+  });
 }
 
 std::string UnknownCommandMessage(CmdArgs argv) {
@@ -86,7 +107,17 @@ void Dispatch(Client& c, CmdArgs argv) {
     Reject(c, cmd, err::kNoAuth);
     return;
   }
+  if (c.Has(kClientMulti) && !RunsInsideMulti(*cmd)) {
+    if (cmd->flags & kCmdNoMulti) {
+      Reject(c, cmd, "ERR Command not allowed inside a transaction");
+      return;
+    }
+    c.multi_queue.emplace_back(argv.begin(), argv.end());
+    c.reply.Simple("QUEUED");
+    return;
+  }
   c.cur_cmd = cmd;
+  uint64_t dirty_before = srv.stats.dirty;
   int64_t start = srv.now_us;
   size_t mark = c.out.raw().size();
   cmd->handler(c, argv);
@@ -105,11 +136,22 @@ void Dispatch(Client& c, CmdArgs argv) {
     CountError(e);
     ++cmd->failed_calls;
   }
+  if ((cmd->flags & kCmdWrite) && srv.stats.dirty != dirty_before && AnyWatchedKeys())
+    TouchWrittenKeys(c, *cmd, argv);
   c.last_cmd = cmd;
   c.cur_cmd = nullptr;
   ServeBlockedClients();
 }
 
-void OnClientClosed(Client& c) { ForgetBlockedClient(c); }
+void DiscardTransaction(Client& c) {
+  c.multi_queue.clear();
+  c.flags &= ~(kClientMulti | kClientMultiDirty);
+  UnwatchAll(c);
+}
+
+void OnClientClosed(Client& c) {
+  ForgetBlockedClient(c);
+  DiscardTransaction(c);
+}
 
 }  // namespace corvid

@@ -14,6 +14,8 @@ bool AuthRequired();
 bool ClientIsPaused(const Client& c);
 // Counts an error reply by its prefix for INFO stats/errorstats. Empty prefix: nothing.
 void CountError(std::string_view prefix);
+// Ends c's MULTI state: drops the queue and the watched keys.
+void DiscardTransaction(Client& c);
 // Called when a client disconnects (frees per-client server state).
 void OnClientClosed(Client& c);
 

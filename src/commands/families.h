@@ -16,5 +16,6 @@ void RegisterHashFamily(CommandRegistry& r);
 void RegisterListFamily(CommandRegistry& r);
 void RegisterSetFamily(CommandRegistry& r);
 void RegisterZsetFamily(CommandRegistry& r);
+void RegisterTransactionFamily(CommandRegistry& r);
 
 }  // namespace corvid

@@ -9,6 +9,7 @@
 
 #include "commands/cmd_util.h"
 #include "commands/command.h"
+#include "db/watch.h"
 #include "server/config.h"
 #include "server/server.h"
 #include "util/glob.h"
@@ -198,13 +199,17 @@ bool FlushArgs(Client& c, CmdArgs args) {
 
 void FlushdbCmd(Client& c, CmdArgs args) {
   if (!FlushArgs(c, args)) return;
+  TouchWatchedKeysInDb(c.db(), nullptr);
   Srv().stats.dirty += c.db().Clear();
   c.reply.Ok();
 }
 
 void FlushallCmd(Client& c, CmdArgs args) {
   if (!FlushArgs(c, args)) return;
-  for (auto& db : Srv().dbs) Srv().stats.dirty += db->Clear();
+  for (auto& db : Srv().dbs) {
+    TouchWatchedKeysInDb(*db, nullptr);
+    Srv().stats.dirty += db->Clear();
+  }
   ++Srv().stats.dirty;
   c.reply.Ok();
 }
@@ -218,6 +223,7 @@ void SwapdbCmd(Client& c, CmdArgs args) {
   int64_t n = static_cast<int64_t>(dbs.size());
   if (a < 0 || a >= n || b < 0 || b >= n) return c.reply.Error(err::kDbIndexOutOfRange);
   if (a != b) {
+    TouchWatchedKeysInDb(*dbs[a], dbs[b].get());
     std::swap(dbs[a], dbs[b]);
     dbs[a]->set_index(static_cast<int>(a));
     dbs[b]->set_index(static_cast<int>(b));

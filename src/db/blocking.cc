@@ -105,7 +105,7 @@ bool ParseBlockTimeout(Client& c, std::string_view arg, int64_t* deadline_ms) {
   return true;
 }
 
-bool CanBlock(const Client& c) { return !c.Has(kClientMulti); }
+bool CanBlock(const Client& c) { return !c.Has(kClientMulti) && !c.Has(kClientDenyBlocking); }
 
 void BlockOnKeys(Client& c, CmdArgs args, std::span<const std::string_view> keys, int64_t deadline_ms,
                  BlockTimeoutReply on_timeout) {

@@ -25,6 +25,8 @@ enum ClientFlag : uint32_t {
   kClientMulti = 1u << 9,
   kClientBlocked = 1u << 10,
   kClientMonitor = 1u << 11,
+  kClientMultiDirty = 1u << 12,    // a command failed to queue: EXEC answers EXECABORT
+  kClientDenyBlocking = 1u << 13,  // running EXEC: blocking commands act as if timed out
 };
 
 class Client {
@@ -58,7 +60,7 @@ class Client {
   size_t argv_mem = 0;
   int64_t obl_soft_since_ms = 0;  // when the output buffer first exceeded the soft limit (0 = not over)
   Connection* conn = nullptr;     // the I/O side; nullptr for fake clients (scripts, AOF loading)
-  std::vector<std::string> scratch;  // reusable per-command scratch storage for handlers
+  std::vector<std::vector<std::string>> multi_queue;  // commands queued after MULTI
 
  private:
   Db* db_ = nullptr;

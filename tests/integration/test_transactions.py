@@ -1,0 +1,55 @@
+"""MULTI/EXEC/WATCH through redis-py's transaction pipelines, with a second client racing the first."""
+import redis
+
+
+def test_pipeline_transaction_runs_atomically(r):
+    pipe = r.pipeline(transaction=True)
+    pipe.set("tx:a", 1).incr("tx:a").get("tx:a")
+    assert pipe.execute() == [True, 2, "2"]
+
+
+def test_watch_retry_loop_sees_concurrent_write(server):
+    r1 = server.client()
+    r2 = server.client()
+    r1.set("tx:counter", 10)
+    attempts = 0
+    with r1.pipeline() as pipe:
+        while attempts < 5:
+            attempts += 1
+            try:
+                pipe.watch("tx:counter")
+                value = int(pipe.get("tx:counter"))
+                if attempts == 1:
+                    r2.set("tx:counter", 100)  # someone else writes between WATCH and EXEC
+                pipe.multi()
+                pipe.set("tx:counter", value + 1)
+                pipe.execute()
+                break
+            except redis.WatchError:
+                continue
+    assert attempts == 2
+    assert r1.get("tx:counter") == "101"
+
+
+def test_queue_time_error_aborts_exec(r):
+    pipe = r.pipeline(transaction=True)
+    pipe.set("tx:b", 1)
+    pipe.execute_command("SET", "tx:b")  # wrong arity: rejected at queue time
+    try:
+        pipe.execute()
+        raised = None
+    except redis.ResponseError as e:
+        raised = str(e)
+    # redis-py reports the queue-time error that made the server answer EXECABORT
+    assert raised is not None and "wrong number of arguments" in raised
+    assert r.get("tx:b") is None
+
+
+def test_runtime_error_does_not_roll_back(r):
+    r.set("tx:s", "text")
+    pipe = r.pipeline(transaction=True)
+    pipe.incr("tx:s").set("tx:after", "yes")
+    results = pipe.execute(raise_on_error=False)
+    assert isinstance(results[0], redis.ResponseError)
+    assert results[1] is True
+    assert r.get("tx:after") == "yes"
