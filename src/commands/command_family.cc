@@ -262,14 +262,14 @@ void CommandHelpCmd(Client& c, CmdArgs) {
 }
 
 constexpr CommandRow kRows[] = {
-    {"command", -1, "loading stale", 0, 0, 0, "@slow @connection", CommandCmd, "", "", "2.8.13"},
-    {"command|help", 2, "loading stale", 0, 0, 0, "@slow @connection", CommandHelpCmd, "", "", "5.0.0"},
-    {"command|list", -2, "loading stale", 0, 0, 0, "@slow @connection", CommandListCmd, "", "FILTERBY=filterby(MODULE=module-name|ACLCAT=category|PATTERN=pattern:pattern)?", "7.0.0"},
-    {"command|info", -2, "loading stale", 0, 0, 0, "@slow @connection", CommandInfoCmd, "", "command-name...?", "2.8.13"},
-    {"command|getkeys", -4, "loading stale", 0, 0, 0, "@slow @connection", CommandGetkeysCmd, "", "", "2.8.13"},
-    {"command|count", 2, "loading stale", 0, 0, 0, "@slow @connection", CommandCountCmd, "", "", "2.8.13"},
-    {"command|docs", -2, "loading stale", 0, 0, 0, "@slow @connection", CommandDocsCmd, "", "command-name...?", "7.0.0"},
-    {"command|getkeysandflags", -4, "loading stale", 0, 0, 0, "@slow @connection", CommandGetkeysandflagsCmd, "", "", "7.0.0"},
+    {"command", -1, "loading stale", 0, 0, 0, "@slow @connection", CommandCmd, "", "", "2.8.13", "Describes every command"},
+    {"command|help", 2, "loading stale", 0, 0, 0, "@slow @connection", CommandHelpCmd, "", "", "5.0.0", "Lists the COMMAND subcommands"},
+    {"command|list", -2, "loading stale", 0, 0, 0, "@slow @connection", CommandListCmd, "", "FILTERBY=filterby(MODULE=module-name|ACLCAT=category|PATTERN=pattern:pattern)?", "7.0.0", "Lists command names"},
+    {"command|info", -2, "loading stale", 0, 0, 0, "@slow @connection", CommandInfoCmd, "", "command-name...?", "2.8.13", "Describes commands"},
+    {"command|getkeys", -4, "loading stale", 0, 0, 0, "@slow @connection", CommandGetkeysCmd, "", "", "2.8.13", "Extracts the keys of a command line"},
+    {"command|count", 2, "loading stale", 0, 0, 0, "@slow @connection", CommandCountCmd, "", "", "2.8.13", "Returns the number of commands"},
+    {"command|docs", -2, "loading stale", 0, 0, 0, "@slow @connection", CommandDocsCmd, "", "command-name...?", "7.0.0", "Returns documentation of commands"},
+    {"command|getkeysandflags", -4, "loading stale", 0, 0, 0, "@slow @connection", CommandGetkeysandflagsCmd, "", "", "7.0.0", "Extracts the keys of a command line with their access flags"},
 };
 
 }  // namespace

@@ -80,12 +80,12 @@ void ConfigHelpCmd(Client& c, CmdArgs) {
 
 // Arity, flags and ACL categories as redis-server 7.0.15's COMMAND INFO shows them.
 constexpr CommandRow kRows[] = {
-    {"config", -2, "", 0, 0, 0, "@slow", nullptr, "", "", "2.0.0"},
-    {"config|get", -3, "admin noscript loading stale", 0, 0, 0, "@admin @slow @dangerous", ConfigGetCmd, "", "parameter{parameter}...", "2.0.0"},
-    {"config|set", -4, "admin noscript loading stale", 0, 0, 0, "@admin @slow @dangerous", ConfigSetCmd, "", "parameter_value{parameter value}...", "2.0.0"},
-    {"config|rewrite", 2, "admin noscript loading stale", 0, 0, 0, "@admin @slow @dangerous", ConfigRewriteCmd, "", "", "2.8.0"},
-    {"config|resetstat", 2, "admin noscript loading stale", 0, 0, 0, "@admin @slow @dangerous", ConfigResetStatCmd, "", "", "2.0.0"},
-    {"config|help", 2, "loading stale", 0, 0, 0, "@slow", ConfigHelpCmd, "", "", "5.0.0"},
+    {"config", -2, "", 0, 0, 0, "@slow", nullptr, "", "", "2.0.0", "Container of the configuration commands"},
+    {"config|get", -3, "admin noscript loading stale", 0, 0, 0, "@admin @slow @dangerous", ConfigGetCmd, "", "parameter{parameter}...", "2.0.0", "Returns configuration parameters"},
+    {"config|set", -4, "admin noscript loading stale", 0, 0, 0, "@admin @slow @dangerous", ConfigSetCmd, "", "parameter_value{parameter value}...", "2.0.0", "Changes configuration parameters"},
+    {"config|rewrite", 2, "admin noscript loading stale", 0, 0, 0, "@admin @slow @dangerous", ConfigRewriteCmd, "", "", "2.8.0", "Writes the running configuration to the config file"},
+    {"config|resetstat", 2, "admin noscript loading stale", 0, 0, 0, "@admin @slow @dangerous", ConfigResetStatCmd, "", "", "2.0.0", "Resets the statistics INFO reports"},
+    {"config|help", 2, "loading stale", 0, 0, 0, "@slow", ConfigHelpCmd, "", "", "5.0.0", "Lists the CONFIG subcommands"},
 };
 
 }  // namespace

@@ -208,7 +208,7 @@ void DebugCmd(Client& c, CmdArgs args) {
 }
 
 constexpr CommandRow kRows[] = {
-    {"debug", -2, "admin noscript loading stale", 0, 0, 0, "@admin @slow @dangerous", DebugCmd, "", "", "1.0.0"},
+    {"debug", -2, "admin noscript loading stale", 0, 0, 0, "@admin @slow @dangerous", DebugCmd, "", "", "1.0.0", "Debugging and testing commands"},
 };
 
 }  // namespace

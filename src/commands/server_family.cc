@@ -286,10 +286,10 @@ void ShutdownCmd(Client& c, CmdArgs args) {
 }
 
 constexpr CommandRow kRows[] = {
-    {"info", -1, "loading stale", 0, 0, 0, "@slow @dangerous", InfoCmd, "", "section...?", "1.0.0"},
-    {"time", 1, "loading stale fast", 0, 0, 0, "@fast", TimeCmd, "", "", "2.6.0"},
-    {"lastsave", 1, "loading stale fast", 0, 0, 0, "@admin @fast @dangerous", LastsaveCmd, "", "", "1.0.0"},
-    {"shutdown", -1, "admin noscript loading stale no_multi allow_busy", 0, 0, 0, "@admin @slow @dangerous", ShutdownCmd, "", "nosave_save(NOSAVE|SAVE)? NOW? FORCE? ABORT?", "1.0.0"},
+    {"info", -1, "loading stale", 0, 0, 0, "@slow @dangerous", InfoCmd, "", "section...?", "1.0.0", "Returns server information and statistics"},
+    {"time", 1, "loading stale fast", 0, 0, 0, "@fast", TimeCmd, "", "", "2.6.0", "Returns the server time"},
+    {"lastsave", 1, "loading stale fast", 0, 0, 0, "@admin @fast @dangerous", LastsaveCmd, "", "", "1.0.0", "Returns the Unix time of the last successful save"},
+    {"shutdown", -1, "admin noscript loading stale no_multi allow_busy", 0, 0, 0, "@admin @slow @dangerous", ShutdownCmd, "", "nosave_save(NOSAVE|SAVE)? NOW? FORCE? ABORT?", "1.0.0", "Stops the server"},
 };
 
 }  // namespace

@@ -55,14 +55,14 @@ void UnwatchCmd(Client& c, CmdArgs) {
 }
 
 constexpr CommandRow kRows[] = {
-    {"multi", 1, "noscript loading stale fast allow_busy", 0, 0, 0, "@fast @transaction", MultiCmd, "", "", "1.2.0"},
-    {"exec", 1, "noscript loading stale skip_slowlog", 0, 0, 0, "@slow @transaction", ExecCmd, "", "", "1.2.0"},
+    {"multi", 1, "noscript loading stale fast allow_busy", 0, 0, 0, "@fast @transaction", MultiCmd, "", "", "1.2.0", "Starts a transaction"},
+    {"exec", 1, "noscript loading stale skip_slowlog", 0, 0, 0, "@slow @transaction", ExecCmd, "", "", "1.2.0", "Runs the queued commands of a transaction"},
     {"discard", 1, "noscript loading stale fast allow_busy", 0, 0, 0, "@fast @transaction", DiscardCmd, "", "",
-     "2.0.0"},
+     "2.0.0", "Abandons a transaction"},
     {"watch", -2, "noscript loading stale fast allow_busy", 1, -1, 1, "@fast @transaction", WatchCmd, "RO", "key...",
-     "2.2.0"},
+     "2.2.0", "Makes the next transaction depend on keys staying unchanged"},
     {"unwatch", 1, "noscript loading stale fast allow_busy", 0, 0, 0, "@fast @transaction", UnwatchCmd, "", "",
-     "2.2.0"},
+     "2.2.0", "Forgets the watched keys"},
 };
 
 }  // namespace
