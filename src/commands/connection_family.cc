@@ -63,11 +63,12 @@ std::string ClientLine(const Client& c) {
   if (c.cur_cmd) cmd = c.cur_cmd->fullname;
   size_t tot = qcap + ocap + sizeof(Client);
   return fmt::format(
-      "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub=0 psub=0 ssub=0 multi=-1 qbuf={} "
+      "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub=0 psub=0 ssub=0 multi={} qbuf={} "
       "qbuf-free={} argv-mem={} multi-mem=0 rbs={} rbp={} obl={} oll=0 omem={} tot-mem={} events=r cmd={} "
       "user=default redir=-1 resp={}",
       c.id, c.addr, c.laddr, c.fd, c.name, (srv.now_ms - c.ctime_ms) / 1000,
-      (srv.now_ms - c.last_interaction_ms) / 1000, ClientFlags(c), c.db_index(), qbuf, qcap - qbuf, c.argv_mem,
+      (srv.now_ms - c.last_interaction_ms) / 1000, ClientFlags(c), c.db_index(),
+      c.Has(kClientMulti) ? static_cast<int64_t>(c.multi_queue.size()) : -1, qbuf, qcap - qbuf, c.argv_mem,
       qcap, qbuf, obuf, obuf > ocap ? obuf : 0, tot, cmd, c.reply.resp());
 }
 
