@@ -61,6 +61,8 @@ void InitPoller() {
   WaitReady();
 }
 
+void ShutdownPoller() { g_outer.reset(); }
+
 void PollerAdd(int fd, Connection* conn) { Modify(EPOLL_CTL_ADD, fd, conn, EPOLLIN); }
 
 void PollerRemove(int fd) { epoll_ctl(g_epfd, EPOLL_CTL_DEL, fd, nullptr); }

@@ -17,5 +17,7 @@ void PollerRemove(int fd);
 void PollerWantWrite(int fd, Connection* conn, bool on);
 // Creates the epoll set and starts waiting on it from the Asio loop.
 void InitPoller();
+// Releases the epoll set (before the event loop is destroyed).
+void ShutdownPoller();
 
 }  // namespace corvid

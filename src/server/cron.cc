@@ -87,6 +87,8 @@ void StartCron() {
   Tick();
 }
 
+void StopCron() { g_timer.reset(); }
+
 void RequestShutdown() {
   if (g_timer) g_timer->cancel();
   Io().stop();

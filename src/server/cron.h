@@ -5,6 +5,8 @@ namespace corvid {
 
 // Starts the tick on the event loop.
 void StartCron();
+// Releases the tick's timer (before the event loop is destroyed).
+void StopCron();
 // Makes the event loop return so main() can shut down.
 void RequestShutdown();
 

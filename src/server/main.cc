@@ -168,6 +168,8 @@ int main(int argc, char** argv) {
   LogWarning("User requested shutdown...");
   StopListeners();
   CloseAllConnections();
+  StopCron();
+  ShutdownPoller();
   if (cfg.daemonize || !cfg.pidfile.empty()) unlink(PidFilePath().c_str());
   LogWarning("corvid is now ready to exit, bye bye...");
   spdlog::shutdown();
