@@ -23,6 +23,13 @@ bool ParseLength(const char* p, size_t n, int64_t* out) {
   }
   return StringToInt64(std::string_view(p, n), out);
 }
+// The first c in p[0, len), as Redis finds it with strchr: nullptr if a NUL byte comes before it. Bounded by
+// the match, so a big buffer is not rescanned per header line.
+const char* FindInCString(const char* p, size_t len, char c) {
+  const char* hit = static_cast<const char*>(memchr(p, c, len));
+  if (!hit || memchr(p, '\0', hit - p)) return nullptr;
+  return hit;
+}
 }  // namespace
 
 void RespParser::Reset() {
@@ -44,8 +51,7 @@ RespParser::Result RespParser::Parse(const char* data, size_t len, const Limits&
     if (len == 0) return Result::kIncomplete;
     if (data[0] != '*') return ParseInline(data, len, consumed);
     inline_mode_ = false;
-    // strchr semantics as Redis: a NUL byte hides what follows it.
-    const char* cr = static_cast<const char*>(memchr(data, '\r', strnlen(data, len)));
+    const char* cr = FindInCString(data, len, '\r');
     if (!cr || static_cast<size_t>(cr - data) + 1 >= len) {
       if (!cr && len > kInlineMax) return Fail(std::string(err::kProtoTooBigMbulk));
       return Result::kIncomplete;
@@ -69,7 +75,7 @@ RespParser::Result RespParser::Parse(const char* data, size_t len, const Limits&
       if (pos_ >= len) return Result::kIncomplete;
       const char* p = data + pos_;
       size_t avail = len - pos_;
-      const char* cr = static_cast<const char*>(memchr(p, '\r', strnlen(p, avail)));
+      const char* cr = FindInCString(p, avail, '\r');
       if (!cr || static_cast<size_t>(cr - p) + 1 >= avail) {
         if (!cr && avail > kInlineMax) return Fail(std::string(err::kProtoTooBigBulk));
         return Result::kIncomplete;
@@ -100,8 +106,7 @@ RespParser::Result RespParser::Parse(const char* data, size_t len, const Limits&
 }
 
 RespParser::Result RespParser::ParseInline(const char* data, size_t len, size_t* consumed) {
-  // Redis looks for the newline with strchr: a NUL byte before it hides the newline.
-  const char* nl = static_cast<const char*>(memchr(data, '\n', strnlen(data, len)));
+  const char* nl = FindInCString(data, len, '\n');
   if (!nl) {
     if (len > kInlineMax) return Fail(std::string(err::kProtoTooBigInline));
     return Result::kIncomplete;
