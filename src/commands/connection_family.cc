@@ -10,6 +10,7 @@
 #include "commands/dispatcher.h"
 #include "db/blocking.h"
 #include "net/connection.h"
+#include "pubsub/pubsub.h"
 #include "server/config.h"
 #include "server/server.h"
 #include "server/version.h"
@@ -63,11 +64,12 @@ std::string ClientLine(const Client& c) {
   if (c.cur_cmd) cmd = c.cur_cmd->fullname;
   size_t tot = qcap + ocap + sizeof(Client);
   return fmt::format(
-      "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub=0 psub=0 ssub=0 multi={} qbuf={} "
+      "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub={} psub={} ssub={} multi={} qbuf={} "
       "qbuf-free={} argv-mem={} multi-mem=0 rbs={} rbp={} obl={} oll=0 omem={} tot-mem={} events=r cmd={} "
       "user=default redir=-1 resp={}",
       c.id, c.addr, c.laddr, c.fd, c.name, (srv.now_ms - c.ctime_ms) / 1000,
       (srv.now_ms - c.last_interaction_ms) / 1000, ClientFlags(c), c.db_index(),
+      SubscriptionCount(c, kSubChannel), SubscriptionCount(c, kSubPattern), SubscriptionCount(c, kSubShard),
       c.Has(kClientMulti) ? static_cast<int64_t>(c.multi_queue.size()) : -1, qbuf, qcap - qbuf, c.argv_mem,
       qcap, qbuf, obuf, obuf > ocap ? obuf : 0, tot, cmd, c.reply.resp());
 }
@@ -76,6 +78,13 @@ std::string ClientLine(const Client& c) {
 
 void PingCmd(Client& c, CmdArgs args) {
   if (args.size() > 2) return c.reply.Error(fmt::format(fmt::runtime(err::kWrongArity), "ping"));
+  // RESP2 subscribed mode: ["pong", message-or-empty], as Redis.
+  if (c.Has(kClientPubSub) && c.reply.resp() == 2) {
+    c.reply.Array(2);
+    c.reply.Bulk("pong");
+    c.reply.Bulk(args.size() == 2 ? args[1] : std::string_view());
+    return;
+  }
   if (args.size() == 2) return c.reply.Bulk(args[1]);
   c.reply.Simple("PONG");
 }
@@ -89,6 +98,7 @@ void QuitCmd(Client& c, CmdArgs) {
 
 void ResetCmd(Client& c, CmdArgs) {
   DiscardTransaction(c);
+  PubSubForget(c);  // drops every subscription and leaves MONITOR mode
   c.SelectDb(0);
   c.reply.SetResp(2);
   c.name.clear();
@@ -186,13 +196,16 @@ void ClientSetinfoCmd(Client& c, CmdArgs args) {
 
 void ClientListCmd(Client& c, CmdArgs args) {
   std::vector<uint64_t> ids;
-  bool normal_only = false, none = false;
+  bool normal_only = false, pubsub_only = false, none = false;
   for (size_t j = 2; j < args.size(); ++j) {
     if (Is(args[j], "TYPE") && j + 1 < args.size()) {
       std::string_view t = args[++j];
+      normal_only = pubsub_only = none = false;
       if (Is(t, "normal")) {
-        normal_only = true;
-      } else if (Is(t, "master") || Is(t, "replica") || Is(t, "slave") || Is(t, "pubsub")) {
+        normal_only = true;  // MONITOR clients count as normal, as in Redis
+      } else if (Is(t, "pubsub")) {
+        pubsub_only = true;
+      } else if (Is(t, "master") || Is(t, "replica") || Is(t, "slave")) {
         none = true;  // no such clients yet
       } else {
         return c.reply.Error(fmt::format("ERR Unknown client type '{}'", t));
@@ -207,11 +220,12 @@ void ClientListCmd(Client& c, CmdArgs args) {
       return c.reply.Error(err::kSyntax);
     }
   }
-  (void)normal_only;
   std::vector<const Client*> sel;
   if (!none) {
-    for (auto& [id, cl] : Srv().clients)
+    for (auto& [id, cl] : Srv().clients) {
+      if ((normal_only && cl->Has(kClientPubSub)) || (pubsub_only && !cl->Has(kClientPubSub))) continue;
       if (ids.empty() || std::find(ids.begin(), ids.end(), id) != ids.end()) sel.push_back(cl);
+    }
   }
   std::sort(sel.begin(), sel.end(), [](const Client* a, const Client* b) { return a->id < b->id; });
   std::string out;
@@ -228,7 +242,7 @@ void ClientInfoCmd(Client& c, CmdArgs) { c.reply.Verbatim(ClientLine(c) + "\n");
 void ClientKillCmd(Client& c, CmdArgs args) {
   std::string_view addr, laddr, user;
   uint64_t id = 0;
-  bool skipme = true, old_form = args.size() == 3, type_filter = false, type_none = false;
+  bool skipme = true, old_form = args.size() == 3, type_filter = false, type_none = false, type_pubsub = false;
   if (old_form) {
     addr = args[2];
     skipme = false;
@@ -242,8 +256,11 @@ void ClientKillCmd(Client& c, CmdArgs args) {
         id = static_cast<uint64_t>(v);
       } else if (Is(opt, "TYPE")) {
         type_filter = true;
-        if (Is(val, "master") || Is(val, "replica") || Is(val, "slave") || Is(val, "pubsub"))
+        type_none = type_pubsub = false;
+        if (Is(val, "master") || Is(val, "replica") || Is(val, "slave"))
           type_none = true;
+        else if (Is(val, "pubsub"))
+          type_pubsub = true;
         else if (!Is(val, "normal"))
           return c.reply.Error(fmt::format("ERR Unknown client type '{}'", val));
       } else if (Is(opt, "ADDR")) {
@@ -265,10 +282,10 @@ void ClientKillCmd(Client& c, CmdArgs args) {
       }
     }
   }
-  (void)type_filter;
   std::vector<Client*> victims;
   if (!type_none) {
     for (auto& [cid, cl] : Srv().clients) {
+      if (type_filter && cl->Has(kClientPubSub) != type_pubsub) continue;
       if (!addr.empty() && cl->addr != addr) continue;
       if (!laddr.empty() && cl->laddr != laddr) continue;
       if (id && cl->id != id) continue;

@@ -9,6 +9,7 @@
 #include "db/blocking.h"
 #include "db/watch.h"
 #include "net/client.h"
+#include "pubsub/pubsub.h"
 #include "server/config.h"
 #include "server/server.h"
 
@@ -107,6 +108,11 @@ void Dispatch(Client& c, CmdArgs argv) {
     Reject(c, cmd, err::kNoAuth);
     return;
   }
+  // RESP2 subscribed mode and MONITOR clients may run only some commands (PubSubAllows replies the error).
+  if ((c.flags & (kClientPubSub | kClientMonitor)) && !PubSubAllows(c, *cmd)) {
+    ++cmd->rejected_calls;
+    return;
+  }
   if (c.Has(kClientMulti) && !RunsInsideMulti(*cmd)) {
     if (cmd->flags & kCmdNoMulti) {
       Reject(c, cmd, "ERR Command not allowed inside a transaction");
@@ -138,6 +144,8 @@ void Dispatch(Client& c, CmdArgs argv) {
   }
   if ((cmd->flags & kCmdWrite) && srv.stats.dirty != dirty_before && AnyWatchedKeys())
     TouchWrittenKeys(c, *cmd, argv);
+  // Redis 7.0 feeds MONITOR after the command ran (so SELECT shows the new db); admin commands are hidden.
+  if (MonitorsActive() && !(cmd->flags & (kCmdSkipMonitor | kCmdAdmin))) FeedMonitors(c, argv);
   c.last_cmd = cmd;
   c.cur_cmd = nullptr;
   ServeBlockedClients();
@@ -150,6 +158,7 @@ void DiscardTransaction(Client& c) {
 }
 
 void OnClientClosed(Client& c) {
+  PubSubForget(c);
   ForgetBlockedClient(c);
   DiscardTransaction(c);
 }

@@ -19,6 +19,7 @@ void RegisterAllFamilies() {
   RegisterSetFamily(r);
   RegisterZsetFamily(r);
   RegisterTransactionFamily(r);
+  RegisterPubsubFamily(r);
 }
 
 }  // namespace corvid

@@ -17,5 +17,6 @@ void RegisterListFamily(CommandRegistry& r);
 void RegisterSetFamily(CommandRegistry& r);
 void RegisterZsetFamily(CommandRegistry& r);
 void RegisterTransactionFamily(CommandRegistry& r);
+void RegisterPubsubFamily(CommandRegistry& r);
 
 }  // namespace corvid

@@ -11,6 +11,7 @@
 
 #include "commands/cmd_util.h"
 #include "commands/command.h"
+#include "pubsub/pubsub.h"
 #include "server/config.h"
 #include "server/cron.h"
 #include "server/memory.h"
@@ -141,16 +142,14 @@ void StatsSection(Out& o) {
   Field(o, "evicted_clients:0");
   Field(o, "keyspace_hits:{}", st.keyspace_hits);
   Field(o, "keyspace_misses:{}", st.keyspace_misses);
-  Field(o, "pubsub_channels:0");
-  Field(o, "pubsub_patterns:0");
-  Field(o, "pubsubshard_channels:0");
+  Field(o, "pubsub_channels:{}", PubSubChannelCount());
+  Field(o, "pubsub_patterns:{}", PubSubPatternCount());
+  Field(o, "pubsubshard_channels:{}", PubSubShardChannelCount());
   Field(o, "total_forks:0");
   Field(o, "unexpected_error_replies:{}", st.unexpected_error_replies);
   Field(o, "total_error_replies:{}", st.total_error_replies);
   Field(o, "total_reads_processed:{}", st.io_reads_processed);
   Field(o, "total_writes_processed:{}", st.io_writes_processed);
-  Field(o, "client_query_buffer_limit_disconnections:{}", st.client_qbuf_limit_disconnections);
-  Field(o, "client_output_buffer_limit_disconnections:{}", st.client_outbuf_limit_disconnections);
 }
 
 void ReplicationSection(Out& o) {
