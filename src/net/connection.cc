@@ -86,7 +86,6 @@ void Connection::OnReadable() {
   if (qend_ - qstart_ > static_cast<size_t>(Cfg().client_query_buffer_limit)) {
     LogWarning("Closing client that reached max query buffer length: id={} addr={} (qbuf initial bytes: ...)",
                client_.id, client_.addr);
-    ++srv.stats.client_qbuf_limit_disconnections;
     Close();
     return;
   }
@@ -149,7 +148,6 @@ bool Connection::OutputLimitReached() {
   if (!over) return false;
   LogWarning("Client id={} addr={} scheduled to be closed ASAP for overcoming of output buffer limits.", client_.id,
              client_.addr);
-  ++srv.stats.client_outbuf_limit_disconnections;
   Close();
   return true;
 }

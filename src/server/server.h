@@ -27,8 +27,6 @@ struct ServerStats {
   uint64_t total_error_replies = 0;
   uint64_t unexpected_error_replies = 0;
   uint64_t dirty = 0;  // changes since the last save
-  uint64_t client_qbuf_limit_disconnections = 0;
-  uint64_t client_outbuf_limit_disconnections = 0;
   uint64_t io_reads_processed = 0;
   uint64_t io_writes_processed = 0;
   std::unordered_map<std::string, uint64_t> error_counts;  // INFO errorstats: prefix → count
