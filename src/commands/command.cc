@@ -176,7 +176,7 @@ std::vector<std::string_view> FlagNames(uint32_t flags) {
 
 void CommandRegistry::Add(std::span<const CommandRow> rows) {
   for (const CommandRow& row : rows) {
-    auto* cmd = new Command;  // commands live for the whole process
+    Command* cmd = owned_.emplace_back(std::make_unique<Command>()).get();
     cmd->name = row.name;
     cmd->fullname = row.name;
     cmd->arity = row.arity;

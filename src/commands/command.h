@@ -2,6 +2,7 @@
 #pragma once
 #include <algorithm>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -80,6 +81,7 @@ class CommandRegistry {
 
  private:
   void Index(Command* cmd);
+  std::vector<std::unique_ptr<Command>> owned_;  // every command, subcommands included
   std::vector<Command*> top_;
   std::vector<Command*> slots_;  // open addressing by case-insensitive hash of the name, power-of-two size
 };
