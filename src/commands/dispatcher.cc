@@ -80,9 +80,20 @@ bool ArityOk(const Command& cmd, size_t argc) {
   return cmd.arity > 0 ? argc == static_cast<size_t>(cmd.arity) : argc >= static_cast<size_t>(-cmd.arity);
 }
 
+void DispatchOne(Client& c, CmdArgs argv);
+
 }  // namespace
 
 void Dispatch(Client& c, CmdArgs argv) {
+  // Blocked clients are served after the outermost command only (EXEC runs its queue through Dispatch).
+  static int depth = 0;
+  ++depth;
+  DispatchOne(c, argv);
+  if (--depth == 0) ServeBlockedClients();
+}
+
+namespace {
+void DispatchOne(Client& c, CmdArgs argv) {
   Server& srv = Srv();
   UpdateClock();
   Command* cmd = Commands().Find(argv[0]);
@@ -148,8 +159,8 @@ void Dispatch(Client& c, CmdArgs argv) {
   if (MonitorsActive() && !(cmd->flags & (kCmdSkipMonitor | kCmdAdmin))) FeedMonitors(c, argv);
   c.last_cmd = cmd;
   c.cur_cmd = nullptr;
-  ServeBlockedClients();
 }
+}  // namespace
 
 void DiscardTransaction(Client& c) {
   c.multi_queue.clear();

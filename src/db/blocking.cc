@@ -84,23 +84,14 @@ bool ParseBlockTimeout(Client& c, std::string_view arg, int64_t* deadline_ms) {
     c.reply.Error(err::kTimeoutNotFloat);
     return false;
   }
-  long double ms = secs * 1000.0L;
-  if (ms > static_cast<long double>(INT64_MAX)) {
-    c.reply.Error("ERR timeout is out of range");
-    return false;
-  }
-  int64_t t = static_cast<int64_t>(std::ceil(ms));
+  // Redis 7.0 has no "out of range" here: a value too big for a long long becomes negative (x86 conversion).
+  long double ms = std::ceil(secs * 1000.0L);
+  int64_t t = (ms >= 0x1p63L || ms < -0x1p63L) ? INT64_MIN : static_cast<int64_t>(ms);
   if (t < 0) {
     c.reply.Error(err::kTimeoutNegative);
     return false;
   }
-  if (t > 0) {
-    if (t > INT64_MAX - Srv().now_ms) {
-      c.reply.Error("ERR timeout is out of range");
-      return false;
-    }
-    t += Srv().now_ms;
-  }
+  if (t > 0) t = t > INT64_MAX - Srv().now_ms ? 0 : t + Srv().now_ms;  // beyond the clock's range: forever
   *deadline_ms = t;
   return true;
 }
@@ -122,7 +113,8 @@ void BlockOnKeys(Client& c, CmdArgs args, std::span<const std::string_view> keys
     st.keys.push_back(dk);
     g_waiting[dk].push_back(&c);
   }
-  if (deadline_ms > 0) {
+  // Deadlines centuries away get no timer (their duration would overflow the steady clock).
+  if (deadline_ms > 0 && deadline_ms - Srv().now_ms < 1000ll * 1000 * 1000 * 1000) {
     st.timer = std::make_unique<asio::steady_timer>(Io());
     st.timer->expires_after(std::chrono::milliseconds(std::max<int64_t>(0, deadline_ms - Srv().now_ms)));
     Client* cp = &c;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "db/blocking.h"
 #include "server/server.h"
 
 namespace corvid {
@@ -40,6 +41,8 @@ KeyEntry* Db::AddHashed(std::string_view key, Value&& v, uint64_t hash) {
   e->val.set_has_expire(false);
   e->val.set_lru(Srv().lru_clock);
   keys_.InsertHashed(e, hash);
+  ObjType t = e->val.type();
+  if (t == ObjType::kList || t == ObjType::kZset || t == ObjType::kStream) SignalKeyReady(*this, key);
   return e;
 }
 
