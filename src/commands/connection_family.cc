@@ -70,7 +70,7 @@ std::string ClientLine(const Client& c) {
       c.id, c.addr, c.laddr, c.fd, c.name, (srv.now_ms - c.ctime_ms) / 1000,
       (srv.now_ms - c.last_interaction_ms) / 1000, ClientFlags(c), c.db_index(),
       SubscriptionCount(c, kSubChannel), SubscriptionCount(c, kSubPattern), SubscriptionCount(c, kSubShard),
-      c.Has(kClientMulti) ? static_cast<int64_t>(c.multi_queue.size()) : -1, qbuf, qcap - qbuf, c.argv_mem,
+      c.Has(kClientMulti) ? static_cast<int64_t>(c.multi_queue.size()) : -1, qbuf, qcap - qbuf, 0,
       qcap, qbuf, obuf, obuf > ocap ? obuf : 0, tot, cmd, c.reply.resp());
 }
 

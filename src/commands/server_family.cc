@@ -280,7 +280,6 @@ void ShutdownCmd(Client& c, CmdArgs args) {
   }
   // No persistence yet: every form shuts down at once (nothing to save).
   c.flags |= kClientCloseAsap;
-  Srv().shutdown_asap = true;
   RequestShutdown();
 }
 

@@ -56,8 +56,6 @@ class Client {
   int64_t last_interaction_ms = 0;  // for OBJECT-style idle and `timeout`
   const Command* last_cmd = nullptr;
   const Command* cur_cmd = nullptr;
-  size_t query_buf_size = 0;  // for CLIENT LIST qbuf
-  size_t argv_mem = 0;
   int64_t obl_soft_since_ms = 0;  // when the output buffer first exceeded the soft limit (0 = not over)
   Connection* conn = nullptr;     // the I/O side; nullptr for fake clients (scripts, AOF loading)
   std::vector<std::vector<std::string>> multi_queue;  // commands queued after MULTI

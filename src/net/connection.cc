@@ -116,14 +116,12 @@ void Connection::ProcessInput() {
     }
     if (r == RespParser::Result::kCommand) {
       parser_.Args(qbuf_ + qstart_, &argv_);
-      client_.query_buf_size = qend_ - qstart_;
       Dispatch(client_, argv_);
       if (OutputLimitReached()) return;
     }
     qstart_ += consumed;
   }
   if (qstart_ == qend_) qstart_ = qend_ = 0;
-  client_.query_buf_size = qend_ - qstart_;
   // Give back a big buffer once it is empty (after a large argument).
   if (qend_ == 0 && qcap_ > 4 * kReadChunk) {
     free(qbuf_);

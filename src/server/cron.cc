@@ -68,7 +68,6 @@ void ResumeAfterPause() {
 void Tick() {
   Server& srv = Srv();
   UpdateClock();
-  ++srv.cron_loops;
   int64_t period_us = 1000000 / std::max<int64_t>(1, Cfg().hz);
   ActiveExpireCycle(period_us * kExpireCycleTimePercent / 100);
   for (auto& db : srv.dbs) db->Housekeep(1000 / static_cast<int64_t>(srv.dbs.size()) + 1);

@@ -157,7 +157,6 @@ int main(int argc, char** argv) {
   std::function<void(const asio::error_code&, int)> on_signal = [&](const asio::error_code& ec, int sig) {
     if (ec) return;
     LogWarning("Received {} scheduling shutdown...", sig == SIGINT ? "SIGINT" : "SIGTERM");
-    srv.shutdown_asap = true;
     RequestShutdown();
   };
   signals.async_wait(on_signal);

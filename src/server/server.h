@@ -42,12 +42,10 @@ struct Server {
   int64_t now_us = 0;
   uint32_t lru_clock = 0;  // seconds, 24 bits
   std::mt19937_64 rng;
-  uint64_t cron_loops = 0;
   int64_t lastsave_s = 0;
   std::string run_id;      // 40 hex chars
   std::string executable, config_file;
   int tcp_port = 6379;
-  bool shutdown_asap = false;
   int64_t clients_paused_until_ms = 0;
   bool pause_writes_only = false;
   bool active_expire_enabled = true;
