@@ -24,9 +24,16 @@ bool ClientIsPaused(const Client& c) {
     srv.clients_paused_until_ms = 0;
     return false;
   }
-  // PAUSE WRITE holds back only writes; the command is unknown until parsed, so all commands wait here
-  // and Dispatch lets read-only ones through when the pause is WRITE-only.
-  return !srv.pause_writes_only;
+  return !srv.pause_writes_only;  // PAUSE WRITE is decided per command (WriteIsPaused)
+}
+
+bool WriteIsPaused(CmdArgs argv) {
+  Server& srv = Srv();
+  if (srv.clients_paused_until_ms == 0 || !srv.pause_writes_only || srv.now_ms >= srv.clients_paused_until_ms)
+    return false;
+  const Command* cmd = Commands().Find(argv[0]);
+  if (cmd && !cmd->subcommands.empty() && argv.size() >= 2) cmd = CommandRegistry::FindSub(*cmd, argv[1]);
+  return cmd && (cmd->flags & (kCmdWrite | kCmdMayReplicate));
 }
 
 void CountError(std::string_view prefix) {

@@ -10,8 +10,10 @@ namespace corvid {
 void Dispatch(Client& c, CmdArgs argv);
 // True when clients must authenticate (requirepass set).
 bool AuthRequired();
-// True while CLIENT PAUSE holds c's next command back.
+// True while CLIENT PAUSE ALL holds every command back.
 bool ClientIsPaused(const Client& c);
+// True while CLIENT PAUSE WRITE holds argv back (a write or may-replicate command).
+bool WriteIsPaused(CmdArgs argv);
 // Counts an error reply by its prefix for INFO stats/errorstats. Empty prefix: nothing.
 void CountError(std::string_view prefix);
 // Ends c's MULTI state: drops the queue and the watched keys.
