@@ -244,22 +244,22 @@ void HscanCmd(Client& c, CmdArgs args) {
 }
 
 constexpr CommandRow kRows[] = {
-    {"hset", -4, "write denyoom fast", 1, 1, 1, "@write @hash @fast", HsetCmd, "RW update"},
-    {"hsetnx", 4, "write denyoom fast", 1, 1, 1, "@write @hash @fast", HsetnxCmd, "RW insert"},
-    {"hmset", -4, "write denyoom fast", 1, 1, 1, "@write @hash @fast", HmsetCmd, "RW update"},
-    {"hget", 3, "readonly fast", 1, 1, 1, "@read @hash @fast", HgetCmd, "RO access"},
-    {"hmget", -3, "readonly fast", 1, 1, 1, "@read @hash @fast", HmgetCmd, "RO access"},
-    {"hgetall", 2, "readonly", 1, 1, 1, "@read @hash @slow", HgetallCmd, "RO access"},
-    {"hdel", -3, "write fast", 1, 1, 1, "@write @hash @fast", HdelCmd, "RW delete"},
-    {"hlen", 2, "readonly fast", 1, 1, 1, "@read @hash @fast", HlenCmd, "RO"},
-    {"hstrlen", 3, "readonly fast", 1, 1, 1, "@read @hash @fast", HstrlenCmd, "RO"},
-    {"hexists", 3, "readonly fast", 1, 1, 1, "@read @hash @fast", HexistsCmd, "RO"},
-    {"hincrby", 4, "write denyoom fast", 1, 1, 1, "@write @hash @fast", HincrbyCmd, "RW access update"},
-    {"hincrbyfloat", 4, "write denyoom fast", 1, 1, 1, "@write @hash @fast", HincrbyfloatCmd, "RW access update"},
-    {"hkeys", 2, "readonly", 1, 1, 1, "@read @hash @slow", HkeysCmd, "RO access"},
-    {"hvals", 2, "readonly", 1, 1, 1, "@read @hash @slow", HvalsCmd, "RO access"},
-    {"hrandfield", -2, "readonly", 1, 1, 1, "@read @hash @slow", HrandfieldCmd, "RO access"},
-    {"hscan", -3, "readonly", 1, 1, 1, "@read @hash @slow", HscanCmd, "RO access"},
+    {"hset", -4, "write denyoom fast", 1, 1, 1, "@write @hash @fast", HsetCmd, "RW update", "key field_value{field value}...", "2.0.0"},
+    {"hsetnx", 4, "write denyoom fast", 1, 1, 1, "@write @hash @fast", HsetnxCmd, "RW insert", "key field value", "2.0.0"},
+    {"hmset", -4, "write denyoom fast", 1, 1, 1, "@write @hash @fast", HmsetCmd, "RW update", "key field_value{field value}...", "2.0.0"},
+    {"hget", 3, "readonly fast", 1, 1, 1, "@read @hash @fast", HgetCmd, "RO access", "key field", "2.0.0"},
+    {"hmget", -3, "readonly fast", 1, 1, 1, "@read @hash @fast", HmgetCmd, "RO access", "key field...", "2.0.0"},
+    {"hgetall", 2, "readonly", 1, 1, 1, "@read @hash @slow", HgetallCmd, "RO access", "key", "2.0.0"},
+    {"hdel", -3, "write fast", 1, 1, 1, "@write @hash @fast", HdelCmd, "RW delete", "key field...", "2.0.0"},
+    {"hlen", 2, "readonly fast", 1, 1, 1, "@read @hash @fast", HlenCmd, "RO", "key", "2.0.0"},
+    {"hstrlen", 3, "readonly fast", 1, 1, 1, "@read @hash @fast", HstrlenCmd, "RO", "key field", "3.2.0"},
+    {"hexists", 3, "readonly fast", 1, 1, 1, "@read @hash @fast", HexistsCmd, "RO", "key field", "2.0.0"},
+    {"hincrby", 4, "write denyoom fast", 1, 1, 1, "@write @hash @fast", HincrbyCmd, "RW access update", "key field increment:integer", "2.0.0"},
+    {"hincrbyfloat", 4, "write denyoom fast", 1, 1, 1, "@write @hash @fast", HincrbyfloatCmd, "RW access update", "key field increment:double", "2.6.0"},
+    {"hkeys", 2, "readonly", 1, 1, 1, "@read @hash @slow", HkeysCmd, "RO access", "key", "2.0.0"},
+    {"hvals", 2, "readonly", 1, 1, 1, "@read @hash @slow", HvalsCmd, "RO access", "key", "2.0.0"},
+    {"hrandfield", -2, "readonly", 1, 1, 1, "@read @hash @slow", HrandfieldCmd, "RO access", "key options{count:integer WITHVALUES?}?", "6.2.0"},
+    {"hscan", -3, "readonly", 1, 1, 1, "@read @hash @slow", HscanCmd, "RO access", "key cursor:integer MATCH=pattern:pattern? COUNT=count:integer?", "2.8.0"},
 };
 
 }  // namespace
