@@ -19,6 +19,16 @@ import redis
 sys.path.insert(0, os.path.dirname(__file__))
 from resp import RawConnection  # noqa: E402
 
+
+def wait_until(predicate, limit=10.0, step=0.02):
+    """Polls predicate() until it is true or limit seconds pass; returns its last value (a bounded wait)."""
+    deadline = time.monotonic() + limit
+    value = predicate()
+    while not value and time.monotonic() < deadline:
+        time.sleep(step)
+        value = predicate()
+    return value
+
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 DEFAULT_SERVER = "/work/main/build/src/corvid-server"
 if not os.path.exists(DEFAULT_SERVER):

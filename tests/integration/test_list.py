@@ -6,15 +6,8 @@ import time
 
 import pytest
 import redis
+from conftest import wait_until
 
-
-def eventually(predicate, tries=1000):
-    """True once predicate() holds, checking every 10 ms, at most `tries` times (a bounded wait)."""
-    for _ in range(tries):
-        if predicate():
-            return True
-        time.sleep(0.01)
-    return bool(predicate())
 
 
 def blocked_clients(r):
@@ -51,7 +44,7 @@ def start_blocked(server, r, *command):
     before = blocked_clients(r)
     w = Waiter(server, *command)
     w.start()
-    assert eventually(lambda: blocked_clients(r) > before), "client did not block on %r" % (command,)
+    assert wait_until(lambda: blocked_clients(r) > before), "client did not block on %r" % (command,)
     return w
 
 
@@ -225,9 +218,9 @@ def test_disconnected_waiter_is_forgotten(server, r):
     from resp import encode
     conn = server.raw()
     conn.send(encode("BLPOP", "gone", "0"))
-    assert eventually(lambda: blocked_clients(r) == 1)
+    assert wait_until(lambda: blocked_clients(r) == 1)
     conn.close()
-    assert eventually(lambda: blocked_clients(r) == 0)
+    assert wait_until(lambda: blocked_clients(r) == 0)
     assert r.rpush("gone", "kept") == 1
     assert r.lrange("gone", 0, -1) == ["kept"]
 

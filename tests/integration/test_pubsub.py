@@ -5,18 +5,9 @@ import socket
 import subprocess
 import time
 
-from conftest import REDIS_CLI
+from conftest import REDIS_CLI, wait_until
 from resp import Push, ReplyError
 
-
-def wait_for(pred, limit=10.0, step=0.02):
-    """Polls pred until it returns true or limit seconds pass; returns its last value."""
-    deadline = time.monotonic() + limit
-    value = pred()
-    while not value and time.monotonic() < deadline:
-        time.sleep(step)
-        value = pred()
-    return value
 
 
 def next_message(pubsub, limit=5.0):
@@ -53,7 +44,7 @@ def test_redis_py_subscribe_and_psubscribe(server):
     assert r.pubsub_channels() == ["news"]
     p.unsubscribe("news")
     p.punsubscribe()
-    assert wait_for(lambda: r.pubsub_numsub("news") == [("news", 0)] and r.pubsub_numpat() == 0)
+    assert wait_until(lambda: r.pubsub_numsub("news") == [("news", 0)] and r.pubsub_numpat() == 0)
     p.close()
     r.close()
 
@@ -104,7 +95,7 @@ def test_redis_cli_subscribe_receives_a_message(server):
     proc = subprocess.Popen([REDIS_CLI, "-h", "127.0.0.1", "-p", str(server.port), "subscribe", "clichan"],
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     try:
-        assert wait_for(lambda: r.pubsub_numsub("clichan") == [("clichan", 1)]), "redis-cli did not subscribe"
+        assert wait_until(lambda: r.pubsub_numsub("clichan") == [("clichan", 1)]), "redis-cli did not subscribe"
         assert r.publish("clichan", "from-test") == 1
         out = b""
         deadline = time.monotonic() + 10
@@ -119,7 +110,7 @@ def test_redis_cli_subscribe_receives_a_message(server):
     finally:
         proc.kill()
         proc.wait(timeout=10)
-    assert wait_for(lambda: r.pubsub_numsub("clichan") == [("clichan", 0)])
+    assert wait_until(lambda: r.pubsub_numsub("clichan") == [("clichan", 0)])
     r.close()
 
 
@@ -140,7 +131,7 @@ def test_publish_reaches_100_subscribers(server):
         for c in subs:
             c.close()
     with server.raw() as pub:
-        assert wait_for(lambda: pub.call("PUBSUB", "NUMSUB", "fanout") == [b"fanout", 0])
+        assert wait_until(lambda: pub.call("PUBSUB", "NUMSUB", "fanout") == [b"fanout", 0])
         assert pub.call("PUBSUB", "CHANNELS") == []
 
 
@@ -161,7 +152,7 @@ def test_client_list_sub_fields(server):
         assert ("id=%d " % cid) in str(pubsub_list) and ("id=%d " % cid) not in str(normal_list)
         assert admin.call("CLIENT", "KILL", "TYPE", "pubsub") == 1
         assert c.is_closed()
-        assert wait_for(lambda: admin.call("PUBSUB", "NUMSUB", "a") == [b"a", 0])
+        assert wait_until(lambda: admin.call("PUBSUB", "NUMSUB", "a") == [b"a", 0])
         assert admin.call("PUBSUB", "NUMPAT") == 0
 
 
@@ -173,7 +164,7 @@ def test_slow_subscriber_hits_pubsub_output_limit(server):
             slow.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
             slow.connect(("127.0.0.1", server.port))
             slow.sendall(b"*2\r\n$9\r\nSUBSCRIBE\r\n$4\r\nslow\r\n")
-            assert wait_for(lambda: admin.call("PUBSUB", "NUMSUB", "slow") == [b"slow", 1])
+            assert wait_until(lambda: admin.call("PUBSUB", "NUMSUB", "slow") == [b"slow", 1])
             payload = "x" * 65536
             delivered = None
             for _ in range(400):  # at most ~26 MB; the limit closes the subscriber long before

@@ -4,16 +4,8 @@ import time
 
 import pytest
 import redis
+from conftest import wait_until
 
-
-def wait_until(predicate, limit=10.0, step=0.02):
-    """Polls predicate() until it is true; returns its last value (bounded in time)."""
-    deadline = time.monotonic() + limit
-    value = predicate()
-    while not value and time.monotonic() < deadline:
-        time.sleep(step)
-        value = predicate()
-    return value
 
 
 def test_set_get_roundtrip(r):

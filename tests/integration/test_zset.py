@@ -9,7 +9,8 @@ import pytest
 import redis
 from resp import encode
 # The blocking-command helpers (a Waiter thread per blocked client, bounded polling) are shared with the list tests.
-from test_list import blocked_clients, eventually, start_blocked
+from conftest import wait_until
+from test_list import blocked_clients, start_blocked
 
 
 def test_leaderboard_workflow(r):
@@ -238,8 +239,8 @@ def test_blocking_pop_times_out(server, r):
 def test_blocked_client_disconnect_is_forgotten(server, r):
     conn = server.raw()
     conn.send(encode("BZPOPMIN", "gone", 0))
-    assert eventually(lambda: blocked_clients(r) == 1)
+    assert wait_until(lambda: blocked_clients(r) == 1)
     conn.close()
-    assert eventually(lambda: blocked_clients(r) == 0)
+    assert wait_until(lambda: blocked_clients(r) == 0)
     r.zadd("gone", {"a": 1})
     assert r.zcard("gone") == 1
