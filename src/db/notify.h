@@ -1,0 +1,15 @@
+// Keyspace notifications (notify-keyspace-events): every family reports its events here after a successful
+// change, with Redis' event names ("set", "lpush", "expired", ...). Nothing is published unless the server's
+// flags select the event's class and at least one of K / E.
+#pragma once
+#include <string_view>
+
+#include "server/config.h"
+
+namespace corvid {
+
+// Publishes "__keyspace@<db>__:<key>" → event (K) and "__keyevent@<db>__:<event>" → key (E) when the class
+// bit `type` (a NotifyFlag such as kNotifyString) is enabled. Cheap when notifications are off.
+void NotifyKeyspaceEvent(int type, std::string_view event, std::string_view key, int dbid);
+
+}  // namespace corvid
