@@ -9,6 +9,7 @@
 
 #include "commands/cmd_util.h"
 #include "commands/command.h"
+#include "db/notify.h"
 #include "db/watch.h"
 #include "server/config.h"
 #include "server/server.h"
@@ -34,6 +35,8 @@ OpStatus RenameKey(Db& db, std::string_view src, std::string_view dst, bool nx) 
   Value v = db.Detach(e);
   KeyEntry* ne = db.Add(dst, std::move(v));
   if (when >= 0) db.SetExpire(ne, when);
+  NotifyKeyspaceEvent(kNotifyGeneric, "rename_from", src, db.index());
+  NotifyKeyspaceEvent(kNotifyGeneric, "rename_to", dst, db.index());
   ++Srv().stats.dirty;
   return OpStatus::kOk;
 }
@@ -49,6 +52,7 @@ bool CopyKey(Db& src, std::string_view key, Db& dst, std::string_view dst_key, b
   }
   KeyEntry* ne = dst.Add(dst_key, CloneValue(e->val));
   if (when >= 0) dst.SetExpire(ne, when);
+  NotifyKeyspaceEvent(kNotifyGeneric, "copy_to", dst_key, dst.index());
   ++Srv().stats.dirty;
   return true;
 }
@@ -61,6 +65,8 @@ bool MoveKey(Db& src, Db& dst, std::string_view key) {
   Value v = src.Detach(e);
   KeyEntry* ne = dst.Add(key, std::move(v));
   if (when >= 0) dst.SetExpire(ne, when);
+  NotifyKeyspaceEvent(kNotifyGeneric, "move_from", key, src.index());
+  NotifyKeyspaceEvent(kNotifyGeneric, "move_to", key, dst.index());
   ++Srv().stats.dirty;
   return true;
 }
@@ -86,7 +92,11 @@ bool LruPolicy() {
 
 void DelCmd(Client& c, CmdArgs args) {
   int64_t n = 0;
-  for (size_t i = 1; i < args.size(); ++i) n += c.db().Delete(args[i]);
+  for (size_t i = 1; i < args.size(); ++i) {
+    if (!c.db().Delete(args[i])) continue;
+    ++n;
+    NotifyKeyspaceEvent(kNotifyGeneric, "del", args[i], c.db_index());
+  }
   Srv().stats.dirty += n;
   c.reply.Int(n);
 }
@@ -275,8 +285,10 @@ void ExpireGeneric(Client& c, CmdArgs args, int64_t base_ms, bool seconds) {
     return c.reply.Int(0);
   if (when <= Srv().now_ms) {
     db.DeleteEntry(e);
+    NotifyKeyspaceEvent(kNotifyGeneric, "del", args[1], c.db_index());
   } else {
     db.SetExpire(e, when);
+    NotifyKeyspaceEvent(kNotifyGeneric, "expire", args[1], c.db_index());
   }
   ++Srv().stats.dirty;
   c.reply.Int(1);
@@ -290,7 +302,10 @@ void PexpireatCmd(Client& c, CmdArgs args) { ExpireGeneric(c, args, 0, false); }
 void PersistCmd(Client& c, CmdArgs args) {
   KeyEntry* e = c.db().FindWrite(args[1]);
   bool removed = e && c.db().RemoveExpire(e);
-  if (removed) ++Srv().stats.dirty;
+  if (removed) {
+    ++Srv().stats.dirty;
+    NotifyKeyspaceEvent(kNotifyGeneric, "persist", args[1], c.db_index());
+  }
   c.reply.Int(removed ? 1 : 0);
 }
 

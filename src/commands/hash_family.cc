@@ -13,6 +13,7 @@
 #include "commands/cmd_util.h"
 #include "commands/command.h"
 #include "db/hash_type.h"
+#include "db/notify.h"
 #include "server/server.h"
 #include "util/glob.h"
 #include "util/numeric.h"
@@ -48,6 +49,7 @@ void SetPairs(Client& c, CmdArgs args, bool reply_created) {
   if (args.size() % 2 == 1) return ReplyArity(c);
   OpResult<int64_t> r = HashSetPairs(c.db(), args[1], args.subspan(2));
   if (!r.ok()) return ReplyError(c, r.status());
+  NotifyKeyspaceEvent(kNotifyHash, "hset", args[1], c.db_index());
   if (reply_created)
     c.reply.Int(r.value());
   else
@@ -60,6 +62,7 @@ void HmsetCmd(Client& c, CmdArgs args) { SetPairs(c, args, false); }
 void HsetnxCmd(Client& c, CmdArgs args) {
   OpResult<bool> r = HashSetNx(c.db(), args[1], args[2], args[3]);
   if (!r.ok()) return ReplyError(c, r.status());
+  if (r.value()) NotifyKeyspaceEvent(kNotifyHash, "hset", args[1], c.db_index());
   c.reply.Int(r.value() ? 1 : 0);
 }
 
@@ -111,6 +114,7 @@ void HvalsCmd(Client& c, CmdArgs args) { GetAll(c, args, false, true); }
 void HdelCmd(Client& c, CmdArgs args) {
   OpResult<int64_t> r = HashDeleteFields(c.db(), args[1], args.subspan(2));
   if (!r.ok()) return ReplyError(c, r.status());
+  if (r.value() > 0) NotifyMaybeEmptied(kNotifyHash, "hdel", args[1], c.db());
   c.reply.Int(r.value());
 }
 
@@ -141,6 +145,7 @@ void HincrbyCmd(Client& c, CmdArgs args) {
   OpResult<int64_t> r = HashIncrBy(c.db(), args[1], args[2], incr);
   if (r.status() == OpStatus::kNotInteger) return c.reply.Error(kHashNotInteger);
   if (!r.ok()) return ReplyError(c, r.status());
+  NotifyKeyspaceEvent(kNotifyHash, "hincrby", args[1], c.db_index());
   c.reply.Int(r.value());
 }
 
@@ -151,6 +156,7 @@ void HincrbyfloatCmd(Client& c, CmdArgs args) {
   OpResult<std::string> r = HashIncrByFloat(c.db(), args[1], args[2], incr);
   if (r.status() == OpStatus::kNotFloat) return c.reply.Error(kHashNotFloat);
   if (!r.ok()) return ReplyError(c, r.status());
+  NotifyKeyspaceEvent(kNotifyHash, "hincrbyfloat", args[1], c.db_index());
   c.reply.Bulk(r.value());
 }
 

@@ -11,6 +11,7 @@
 #include "commands/families.h"
 #include "db/blocking.h"
 #include "db/list_type.h"
+#include "db/notify.h"
 #include "server/server.h"
 #include "util/numeric.h"
 
@@ -107,6 +108,9 @@ bool ArgWhere(Client& c, std::string_view arg, ListWhere* out) {
   return true;
 }
 
+const char* PushEvent(ListWhere w) { return w == ListWhere::kHead ? "lpush" : "rpush"; }
+const char* PopEvent(ListWhere w) { return w == ListWhere::kHead ? "lpop" : "rpop"; }
+
 // A positive count: parses arg into [1, INT64_MAX], else replies error.
 bool ArgPositive(Client& c, std::string_view arg, int64_t* out, std::string_view error) {
   if (StringToInt64(arg, out) && *out > 0) return true;
@@ -121,6 +125,7 @@ void PopRangeWithKey(Client& c, KeyEntry* e, std::string_view key, ListWhere whe
   c.reply.Bulk(key);
   c.reply.Array(n);
   ListPopRange(c.db(), e, where, n, [&](const LpValue& v) { ReplyElement(c, v); });
+  NotifyMaybeEmptied(kNotifyList, PopEvent(where), key, c.db());
 }
 
 // ---- handlers ----
@@ -128,6 +133,7 @@ void PopRangeWithKey(Client& c, KeyEntry* e, std::string_view key, ListWhere whe
 void PushGeneric(Client& c, CmdArgs args, ListWhere where, bool only_existing) {
   OpResult<int64_t> r = ListPush(c.db(), args[1], args.subspan(2), where, only_existing);
   if (!r.ok()) return ReplyError(c, r.status());
+  if (r.value() > 0) NotifyKeyspaceEvent(kNotifyList, PushEvent(where), args[1], c.db_index());
   c.reply.Int(r.value());
 }
 
@@ -147,11 +153,15 @@ void PopGeneric(Client& c, CmdArgs args, ListWhere where) {
     if (st == OpStatus::kWrongType) return ReplyError(c, st);
     return has_count ? c.reply.NullArray() : c.reply.Null();
   }
-  if (!has_count) return ListPopOne(c.db(), e, where, [&](const LpValue& v) { ReplyElement(c, v); });
-  if (count == 0) return c.reply.EmptyArray();
-  size_t n = std::min<size_t>(static_cast<size_t>(count), ListOf(e->val)->Size());
-  c.reply.Array(n);
-  ListPopRange(c.db(), e, where, n, [&](const LpValue& v) { ReplyElement(c, v); });
+  if (count == 0 && has_count) return c.reply.EmptyArray();
+  if (!has_count) {
+    ListPopOne(c.db(), e, where, [&](const LpValue& v) { ReplyElement(c, v); });
+  } else {
+    size_t n = std::min<size_t>(static_cast<size_t>(count), ListOf(e->val)->Size());
+    c.reply.Array(n);
+    ListPopRange(c.db(), e, where, n, [&](const LpValue& v) { ReplyElement(c, v); });
+  }
+  NotifyMaybeEmptied(kNotifyList, PopEvent(where), args[1], c.db());
 }
 
 void LpopCmd(Client& c, CmdArgs args) { PopGeneric(c, args, ListWhere::kHead); }
@@ -204,6 +214,7 @@ void LsetCmd(Client& c, CmdArgs args) {
   if (!ArgInt64(c, args[2], &index)) return;
   if (ListSet(c.db(), args[1], index, args[3]) == ListSetResult::kOutOfRange)
     return c.reply.Error("ERR index out of range");
+  NotifyKeyspaceEvent(kNotifyList, "lset", args[1], c.db_index());
   c.reply.Ok();
 }
 
@@ -217,6 +228,7 @@ void LinsertCmd(Client& c, CmdArgs args) {
     return c.reply.Error(err::kSyntax);
   OpResult<int64_t> r = ListInsert(c.db(), args[1], after, args[3], args[4]);
   if (!r.ok()) return ReplyError(c, r.status());
+  if (r.value() > 0) NotifyKeyspaceEvent(kNotifyList, "linsert", args[1], c.db_index());
   c.reply.Int(r.value());
 }
 
@@ -225,6 +237,7 @@ void LremCmd(Client& c, CmdArgs args) {
   if (!ArgInt64(c, args[2], &count)) return;
   OpResult<int64_t> r = ListRem(c.db(), args[1], count, args[3]);
   if (!r.ok()) return ReplyError(c, r.status());
+  if (r.value() > 0) NotifyMaybeEmptied(kNotifyList, "lrem", args[1], c.db());
   c.reply.Int(r.value());
 }
 
@@ -232,7 +245,8 @@ void LtrimCmd(Client& c, CmdArgs args) {
   int64_t start, end;
   if (!ArgInt64(c, args[2], &start) || !ArgInt64(c, args[3], &end)) return;
   OpStatus st = ListTrim(c.db(), args[1], start, end);
-  if (st != OpStatus::kOk) return ReplyError(c, st);
+  if (st == OpStatus::kWrongType) return ReplyError(c, st);
+  if (st == OpStatus::kOk) NotifyMaybeEmptied(kNotifyList, "ltrim", args[1], c.db());
   c.reply.Ok();
 }
 
@@ -273,6 +287,9 @@ void MoveAndReply(Client& c, std::string_view src, std::string_view dst, ListWhe
   OpResult<std::optional<std::string>> r = ListMove(c.db(), src, dst, from, to);
   if (!r.ok()) return ReplyError(c, r.status());
   if (!r.value()) return c.reply.Null();
+  // Redis' order: the push on dst, then the pop on src (and its deletion when emptied).
+  NotifyKeyspaceEvent(kNotifyList, PushEvent(to), dst, c.db_index());
+  NotifyMaybeEmptied(kNotifyList, PopEvent(from), src, c.db());
   c.reply.Bulk(*r.value());
 }
 
@@ -346,6 +363,7 @@ void BlockingPop(Client& c, CmdArgs args, std::span<const std::string_view> keys
   c.reply.Array(2);
   c.reply.Bulk(keys[i]);
   ListPopOne(c.db(), e, where, [&](const LpValue& v) { ReplyElement(c, v); });
+  NotifyMaybeEmptied(kNotifyList, PopEvent(where), keys[i], c.db());
 }
 
 void BlockingPopGeneric(Client& c, CmdArgs args, ListWhere where) {

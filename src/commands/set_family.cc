@@ -6,6 +6,7 @@
 
 #include "commands/cmd_util.h"
 #include "commands/command.h"
+#include "db/notify.h"
 #include "db/set_type.h"
 #include "util/glob.h"
 
@@ -59,8 +60,18 @@ void ReplyCount(Client& c, const OpResult<int64_t>& r) {
   c.reply.Int(r.value());
 }
 
-void SaddCmd(Client& c, CmdArgs args) { ReplyCount(c, SetAddMembers(c.db(), args[1], args.subspan(2))); }
-void SremCmd(Client& c, CmdArgs args) { ReplyCount(c, SetRemMembers(c.db(), args[1], args.subspan(2))); }
+void SaddCmd(Client& c, CmdArgs args) {
+  OpResult<int64_t> r = SetAddMembers(c.db(), args[1], args.subspan(2));
+  if (r.ok() && r.value() > 0) NotifyKeyspaceEvent(kNotifySet, "sadd", args[1], c.db_index());
+  ReplyCount(c, r);
+}
+
+void SremCmd(Client& c, CmdArgs args) {
+  OpResult<int64_t> r = SetRemMembers(c.db(), args[1], args.subspan(2));
+  if (r.ok() && r.value() > 0) NotifyMaybeEmptied(kNotifySet, "srem", args[1], c.db());
+  ReplyCount(c, r);
+}
+
 void SmoveCmd(Client& c, CmdArgs args) { ReplyCount(c, SetMove(c.db(), args[1], args[2], args[3])); }
 
 void ScardCmd(Client& c, CmdArgs args) {
@@ -126,6 +137,7 @@ void SpopCmd(Client& c, CmdArgs args) {
     OpResult<std::string> r = SetPop(c.db(), args[1]);
     if (r.status() == OpStatus::kKeyNotFound) return c.reply.Null();
     if (!r.ok()) return ReplyError(c, r.status());
+    NotifyMaybeEmptied(kNotifySet, "spop", args[1], c.db());
     return c.reply.Bulk(r.value());
   }
   int64_t count;
@@ -133,6 +145,7 @@ void SpopCmd(Client& c, CmdArgs args) {
   if (count < 0) return c.reply.Error("ERR value is out of range, must be positive");
   OpResult<std::vector<std::string>> r = SetPopCount(c.db(), args[1], static_cast<uint64_t>(count));
   if (!r.ok()) return ReplyError(c, r.status());
+  if (!r.value().empty()) NotifyMaybeEmptied(kNotifySet, "spop", args[1], c.db());
   ReplyStrings(c, r.value());
 }
 
@@ -168,17 +181,17 @@ void SetOpGeneric(Client& c, CmdArgs args, SetOp op) {
 }
 
 // SINTERSTORE / SUNIONSTORE / SDIFFSTORE dst key...: stores the result (or deletes dst); replies its size.
-void SetOpStore(Client& c, CmdArgs args, SetOp op) {
+void SetOpStore(Client& c, CmdArgs args, SetOp op, const char* event) {
   std::vector<const Value*> sets;
   if (!ReadSets(c, args.subspan(2), &sets)) return;
-  c.reply.Int(StoreSetResult(c.db(), args[1], op(sets)));
+  c.reply.Int(StoreSetResult(c.db(), args[1], op(sets), event));
 }
 
 void SunionCmd(Client& c, CmdArgs args) { SetOpGeneric(c, args, SetUnionValue); }
 void SdiffCmd(Client& c, CmdArgs args) { SetOpGeneric(c, args, SetDiffValue); }
-void SinterstoreCmd(Client& c, CmdArgs args) { SetOpStore(c, args, SetInterValue); }
-void SunionstoreCmd(Client& c, CmdArgs args) { SetOpStore(c, args, SetUnionValue); }
-void SdiffstoreCmd(Client& c, CmdArgs args) { SetOpStore(c, args, SetDiffValue); }
+void SinterstoreCmd(Client& c, CmdArgs args) { SetOpStore(c, args, SetInterValue, "sinterstore"); }
+void SunionstoreCmd(Client& c, CmdArgs args) { SetOpStore(c, args, SetUnionValue, "sunionstore"); }
+void SdiffstoreCmd(Client& c, CmdArgs args) { SetOpStore(c, args, SetDiffValue, "sdiffstore"); }
 
 void SscanCmd(Client& c, CmdArgs args) {
   // Redis checks the cursor, then the key, then the options (a missing key ignores bad options).

@@ -11,6 +11,7 @@
 
 #include "commands/cmd_util.h"
 #include "commands/command.h"
+#include "db/notify.h"
 #include "server/config.h"
 #include "server/server.h"
 #include "util/numeric.h"
@@ -220,6 +221,8 @@ void SetGeneric(Client& c, std::string_view key, std::string_view val, const Set
   }
   if (o.expire_at_ms >= 0) db.SetExpire(e, o.expire_at_ms);
   ++Srv().stats.dirty;
+  NotifyKeyspaceEvent(kNotifyString, "set", key, c.db_index());
+  if (o.expire_at_ms >= 0) NotifyKeyspaceEvent(kNotifyGeneric, "expire", key, c.db_index());
   if (!o.get) {
     if (nx_style)
       c.reply.Int(1);
@@ -268,14 +271,19 @@ void GetexCmd(Client& c, CmdArgs args) {
   if (!ResolveExpire(c, &o)) return;
   ReplyString(c, e->val);
   Db& db = c.db();
+  const char* event = nullptr;
   if (o.expire_at_ms >= 0 && !o.relative && o.expire_at_ms <= Srv().now_ms) {
     db.DeleteEntry(e);
-    ++Srv().stats.dirty;
+    event = "del";
   } else if (o.expire_at_ms >= 0) {
     db.SetExpire(e, o.expire_at_ms);
-    ++Srv().stats.dirty;
+    event = "expire";
   } else if (o.persist && db.RemoveExpire(e)) {
+    event = "persist";
+  }
+  if (event) {
     ++Srv().stats.dirty;
+    NotifyKeyspaceEvent(kNotifyGeneric, event, args[1], c.db_index());
   }
 }
 
@@ -287,6 +295,7 @@ void GetdelCmd(Client& c, CmdArgs args) {
   ReplyString(c, e->val);
   c.db().DeleteEntry(e);
   ++Srv().stats.dirty;
+  NotifyKeyspaceEvent(kNotifyGeneric, "del", args[1], c.db_index());
 }
 
 void GetsetCmd(Client& c, CmdArgs args) {
@@ -314,7 +323,10 @@ bool MsetArity(Client& c, CmdArgs args) {
 }
 
 void MsetAll(Client& c, CmdArgs args) {
-  for (size_t i = 1; i < args.size(); i += 2) c.db().Set(args[i], Value::String(args[i + 1]));
+  for (size_t i = 1; i < args.size(); i += 2) {
+    c.db().Set(args[i], Value::String(args[i + 1]));
+    NotifyKeyspaceEvent(kNotifyString, "set", args[i], c.db_index());
+  }
   Srv().stats.dirty += (args.size() - 1) / 2;
 }
 
@@ -336,6 +348,7 @@ void MsetnxCmd(Client& c, CmdArgs args) {
 void AppendCmd(Client& c, CmdArgs args) {
   OpResult<int64_t> r = Append(c.db(), args[1], args[2], Cfg().proto_max_bulk_len);
   if (!r.ok()) return ReplyError(c, r.status());
+  NotifyKeyspaceEvent(kNotifyString, "append", args[1], c.db_index());
   c.reply.Int(r.value());
 }
 
@@ -366,12 +379,14 @@ void SetrangeCmd(Client& c, CmdArgs args) {
   if (offset < 0) return c.reply.Error(err::kOffsetOutOfRange);
   OpResult<int64_t> r = SetRange(c.db(), args[1], offset, args[3], Cfg().proto_max_bulk_len);
   if (!r.ok()) return ReplyError(c, r.status());
+  if (!args[3].empty()) NotifyKeyspaceEvent(kNotifyString, "setrange", args[1], c.db_index());
   c.reply.Int(r.value());
 }
 
 void IncrDecr(Client& c, std::string_view key, int64_t delta) {
   OpResult<int64_t> r = IncrBy(c.db(), key, delta);
   if (!r.ok()) return ReplyError(c, r.status());
+  NotifyKeyspaceEvent(kNotifyString, "incrby", key, c.db_index());
   c.reply.Int(r.value());
 }
 
@@ -393,6 +408,7 @@ void DecrbyCmd(Client& c, CmdArgs args) {
 void IncrbyfloatCmd(Client& c, CmdArgs args) {
   OpResult<std::string> r = IncrByFloat(c.db(), args[1], args[2]);
   if (!r.ok()) return ReplyError(c, r.status());
+  NotifyKeyspaceEvent(kNotifyString, "incrbyfloat", args[1], c.db_index());
   c.reply.Bulk(r.value());
 }
 

@@ -12,6 +12,7 @@
 #include "commands/cmd_util.h"
 #include "commands/command.h"
 #include "db/blocking.h"
+#include "db/notify.h"
 #include "db/watch.h"
 #include "db/zset_type.h"
 #include "server/server.h"
@@ -136,6 +137,7 @@ void ZaddGeneric(Client& c, CmdArgs args, int flags) {
   }
   Srv().stats.dirty += added + updated;
   if (added) SignalKeyReady(db, args[1]);
+  if (added || updated) NotifyKeyspaceEvent(kNotifyZset, incr ? "zincr" : "zadd", args[1], c.db_index());
   if (!incr) return c.reply.Int(ch ? added + updated : added);
   if (processed)
     c.reply.Double(score);
@@ -160,6 +162,7 @@ void ZremCmd(Client& c, CmdArgs args) {
   }
   ZsetDeleteIfEmpty(c.db(), e);
   Srv().stats.dirty += deleted;
+  if (deleted) NotifyMaybeEmptied(kNotifyZset, "zrem", args[1], c.db());
   c.reply.Int(deleted);
 }
 
@@ -264,6 +267,10 @@ void ZremrangeGeneric(Client& c, CmdArgs args, RangeType type) {
   }
   ZsetDeleteIfEmpty(c.db(), e);
   Srv().stats.dirty += deleted;
+  const char* event = type == RangeType::kRank    ? "zremrangebyrank"
+                      : type == RangeType::kScore ? "zremrangebyscore"
+                                                  : "zremrangebylex";
+  if (deleted) NotifyMaybeEmptied(kNotifyZset, event, args[1], c.db());
   c.reply.Int(static_cast<int64_t>(deleted));
 }
 
@@ -333,7 +340,7 @@ void ZrangeGeneric(Client& c, CmdArgs args, size_t first, bool store, RangeType 
   if (!store) return ReplyItems(c, items, withscores);
   std::vector<ZOwned> owned = ZsetCopyItems(items);
   if (reverse) std::reverse(owned.begin(), owned.end());
-  c.reply.Int(ZsetStore(c.db(), args[1], owned));
+  c.reply.Int(ZsetStore(c.db(), args[1], owned, "zrangestore"));
 }
 
 void ZrangeCmd(Client& c, CmdArgs args) { ZrangeGeneric(c, args, 1, false, RangeType::kAuto, Direction::kAuto); }
@@ -392,6 +399,7 @@ void PopGeneric(Client& c, CmdArgs keys, bool max, int64_t count, PopShape shape
   }
   Srv().stats.dirty += n;
   ZsetDeleteIfEmpty(c.db(), e);
+  NotifyMaybeEmptied(kNotifyZset, max ? "zpopmax" : "zpopmin", key, c.db());
   TouchWatchedKey(c.db(), key);  // ZMPOP/BZMPOP name their keys after numkeys, out of the dispatcher's sight
 }
 
@@ -584,7 +592,8 @@ void ZsetOpGeneric(Client& c, CmdArgs args, size_t at, bool store, SetOp op, boo
   std::vector<ZOwned> items = op == SetOp::kUnion   ? ZsetUnion(srcs, agg)
                               : op == SetOp::kInter ? ZsetInter(srcs, agg)
                                                     : ZsetDiff(srcs);
-  if (store) return c.reply.Int(ZsetStore(c.db(), args[1], items));
+  const char* event = op == SetOp::kUnion ? "zunionstore" : op == SetOp::kInter ? "zinterstore" : "zdiffstore";
+  if (store) return c.reply.Int(ZsetStore(c.db(), args[1], items, event));
   ReplyItems(c, items, withscores);
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "db/blocking.h"
+#include "db/notify.h"
 #include "server/server.h"
 
 namespace corvid {
@@ -21,6 +22,7 @@ KeyEntry* Db::FindRead(std::string_view key, bool no_touch) {
   Server& s = Srv();
   if (!e) {
     ++s.stats.keyspace_misses;
+    NotifyKeyspaceEvent(kNotifyKeyMiss, "keymiss", key, index_);
     return nullptr;
   }
   ++s.stats.keyspace_hits;
@@ -43,6 +45,7 @@ KeyEntry* Db::AddHashed(std::string_view key, Value&& v, uint64_t hash) {
   keys_.InsertHashed(e, hash);
   ObjType t = e->val.type();
   if (t == ObjType::kList || t == ObjType::kZset || t == ObjType::kStream) SignalKeyReady(*this, key);
+  NotifyKeyspaceEvent(kNotifyNew, "new", key, index_);
   return e;
 }
 
@@ -116,6 +119,7 @@ bool Db::IsExpired(KeyEntry* e) {
 
 void Db::ExpireNow(KeyEntry* e) {
   ++Srv().stats.expired_keys;
+  NotifyKeyspaceEvent(kNotifyExpired, "expired", e->key.view(), index_);
   DeleteEntry(e);
 }
 

@@ -136,7 +136,7 @@ OpResult<int64_t> ListRem(Db& db, std::string_view key, int64_t count, std::stri
 OpStatus ListTrim(Db& db, std::string_view key, int64_t start, int64_t end) {
   OpStatus st;
   KeyEntry* e = FindListForWrite(db, key, &st);
-  if (!e) return st == OpStatus::kWrongType ? st : OpStatus::kOk;
+  if (!e) return st;
   Quicklist* ql = ListOf(e->val);
   int64_t len = static_cast<int64_t>(ql->Size()), from, count;
   ListRangeBounds(len, start, end, &from, &count);

@@ -55,7 +55,7 @@ ListSetResult ListSet(Db& db, std::string_view key, int64_t index, std::string_v
 // LREM: how many were removed (count > 0: from the head, < 0: from the tail, 0: all); or kWrongType.
 OpResult<int64_t> ListRem(Db& db, std::string_view key, int64_t count, std::string_view value);
 
-// LTRIM: kOk (also when the key is absent) or kWrongType.
+// LTRIM: kOk, kKeyNotFound when the key is absent, or kWrongType.
 OpStatus ListTrim(Db& db, std::string_view key, int64_t start, int64_t end);
 
 // LMOVE/RPOPLPUSH: the element moved from src's `from` end to dst's `to` end, nullopt when src is absent; or

@@ -2,13 +2,13 @@
 
 #include <string>
 
+#include "db/db.h"
 #include "pubsub/pubsub.h"
 
 namespace corvid {
 
-void NotifyKeyspaceEvent(int type, std::string_view event, std::string_view key, int dbid) {
+void PublishKeyspaceEvent(int, std::string_view event, std::string_view key, int dbid) {
   int flags = Cfg().notify_keyspace_events;
-  if (!(flags & type)) return;
   std::string channel;
   std::string db = std::to_string(dbid);
   if (flags & kNotifyKeyspace) {
@@ -19,6 +19,12 @@ void NotifyKeyspaceEvent(int type, std::string_view event, std::string_view key,
     channel.assign("__keyevent@").append(db).append("__:").append(event);
     PubSubPublish(channel, key);
   }
+}
+
+void NotifyMaybeEmptied(int type, std::string_view event, std::string_view key, Db& db) {
+  NotifyKeyspaceEvent(type, event, key, db.index());
+  if ((Cfg().notify_keyspace_events & kNotifyGeneric) && !db.Find(key))
+    NotifyKeyspaceEvent(kNotifyGeneric, "del", key, db.index());
 }
 
 }  // namespace corvid

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "db/collections.h"
+#include "db/notify.h"
 #include "server/config.h"
 #include "server/server.h"
 #include "util/digest.h"
@@ -384,10 +385,17 @@ OpResult<int64_t> SetMove(Db& db, std::string_view src, std::string_view dst, st
   if (s->val.type() != ObjType::kSet || (d && d->val.type() != ObjType::kSet)) return OpStatus::kWrongType;
   if (s == d) return int64_t{SetContains(s->val, member)};
   if (!SetRemove(s->val, member)) return int64_t{0};
-  if (SetSize(s->val) == 0) db.DeleteEntry(s);
+  NotifyKeyspaceEvent(kNotifySet, "srem", src, db.index());
+  if (SetSize(s->val) == 0) {
+    db.DeleteEntry(s);
+    NotifyKeyspaceEvent(kNotifyGeneric, "del", src, db.index());
+  }
   if (!d) d = db.Add(dst, NewSet());
   ++Srv().stats.dirty;
-  if (SetAdd(d->val, member)) ++Srv().stats.dirty;
+  if (SetAdd(d->val, member)) {
+    ++Srv().stats.dirty;
+    NotifyKeyspaceEvent(kNotifySet, "sadd", dst, db.index());
+  }
   return int64_t{1};
 }
 
@@ -437,13 +445,15 @@ OpResult<std::vector<std::string>> SetPopCount(Db& db, std::string_view key, uin
   return out;
 }
 
-int64_t StoreSetResult(Db& db, std::string_view dst, Value&& result) {
+int64_t StoreSetResult(Db& db, std::string_view dst, Value&& result, const char* event) {
   auto n = static_cast<int64_t>(SetSize(result));
   if (n > 0) {
     db.Set(dst, std::move(result));
     ++Srv().stats.dirty;
+    NotifyKeyspaceEvent(kNotifySet, event, dst, db.index());
   } else if (db.Delete(dst)) {
     ++Srv().stats.dirty;
+    NotifyKeyspaceEvent(kNotifyGeneric, "del", dst, db.index());
   }
   return n;
 }

@@ -136,8 +136,8 @@ OpResult<int64_t> SetMove(Db& db, std::string_view src, std::string_view dst, st
 OpResult<std::string> SetPop(Db& db, std::string_view key);
 // SPOP with count: the removed members (empty for a missing key or count 0); kWrongType.
 OpResult<std::vector<std::string>> SetPopCount(Db& db, std::string_view key, uint64_t count);
-// The *STORE epilogue: stores result at dst (replacing any value and its TTL) if non-empty, else deletes dst.
-// Returns the stored size.
-int64_t StoreSetResult(Db& db, std::string_view dst, Value&& result);
+// The *STORE epilogue: stores result at dst (replacing any value and its TTL) if non-empty, else deletes dst;
+// reports `event` (or "del") as a keyspace event. Returns the stored size.
+int64_t StoreSetResult(Db& db, std::string_view dst, Value&& result, const char* event);
 
 }  // namespace corvid

@@ -14,6 +14,7 @@
 
 #include "db/blocking.h"
 #include "db/db.h"
+#include "db/notify.h"
 #include "db/set_type.h"
 #include "server/config.h"
 #include "server/server.h"
@@ -618,14 +619,18 @@ Value ZsetFromItems(std::span<const ZOwned> items) {
 
 // ---- keyspace operations ----
 
-int64_t ZsetStore(Db& db, std::string_view dst, std::span<const ZOwned> items) {
+int64_t ZsetStore(Db& db, std::string_view dst, std::span<const ZOwned> items, const char* event) {
   if (items.empty()) {
-    if (db.Delete(dst)) ++Srv().stats.dirty;
+    if (db.Delete(dst)) {
+      ++Srv().stats.dirty;
+      NotifyKeyspaceEvent(kNotifyGeneric, "del", dst, db.index());
+    }
     return 0;
   }
   db.Set(dst, ZsetFromItems(items));
   ++Srv().stats.dirty;
   SignalKeyReady(db, dst);
+  NotifyKeyspaceEvent(kNotifyZset, event, dst, db.index());
   return static_cast<int64_t>(items.size());
 }
 

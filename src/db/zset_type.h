@@ -190,8 +190,8 @@ std::vector<ZOwned> ZsetCopyItems(std::span<const ZItem> items);
 // ---- keyspace operations ----
 
 // The *STORE epilogue: stores the result at dst (replacing any value and TTL) and signals blocked clients when
-// there are items, else deletes dst. Counts dirty. Returns the stored size.
-int64_t ZsetStore(Db& db, std::string_view dst, std::span<const ZOwned> items);
+// there are items, else deletes dst. Counts dirty and reports `event` (or "del"). Returns the stored size.
+int64_t ZsetStore(Db& db, std::string_view dst, std::span<const ZOwned> items, const char* event);
 // Deletes the key of e when its zset became empty.
 void ZsetDeleteIfEmpty(Db& db, KeyEntry* e);
 

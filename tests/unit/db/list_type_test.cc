@@ -157,7 +157,7 @@ TEST_F(ListTypeTest, TrimAndRangeBounds) {
   Push("l", {"0", "1", "2", "3", "4", "5"});
   EXPECT_EQ(ListTrim(db(), "l", 1, -2), OpStatus::kOk);
   EXPECT_EQ(Items("l"), (V{"1", "2", "3", "4"}));
-  EXPECT_EQ(ListTrim(db(), "nokey", 1, -2), OpStatus::kOk);
+  EXPECT_EQ(ListTrim(db(), "nokey", 1, -2), OpStatus::kKeyNotFound);
   EXPECT_EQ(ListTrim(db(), "l", 2, 1), OpStatus::kOk);
   EXPECT_EQ(db().Find("l"), nullptr);
 }

@@ -349,12 +349,12 @@ TEST_F(SetTypeTest, PopMostRebuildsTheRemainder) {
 TEST_F(SetTypeTest, StoreResultReplacesOrDeletes) {
   db().Set("dst", Value::String("x"));
   db().SetExpire(db().Find("dst"), Srv().now_ms + 100000);
-  EXPECT_EQ(StoreSetResult(db(), "dst", Make({"1", "2"})), 2);
+  EXPECT_EQ(StoreSetResult(db(), "dst", Make({"1", "2"}), "sunionstore"), 2);
   KeyEntry* e = db().Find("dst");
   ASSERT_NE(e, nullptr);
   EXPECT_EQ(e->val.type(), ObjType::kSet);
   EXPECT_EQ(db().GetExpire(e), -1);  // the TTL goes with the old value
-  EXPECT_EQ(StoreSetResult(db(), "dst", NewSet()), 0);
+  EXPECT_EQ(StoreSetResult(db(), "dst", NewSet(), "sunionstore"), 0);
   EXPECT_EQ(db().Find("dst"), nullptr);
 }
 

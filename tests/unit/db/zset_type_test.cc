@@ -459,11 +459,11 @@ TEST_F(ZsetTypeTest, StoreReplacesOrDeletesTheDestination) {
   Db& db = GetDb(0);
   std::vector<ZOwned> items = {{"a", 1}};
   db.Set("d", Value::String("x"));
-  EXPECT_EQ(ZsetStore(db, "d", items), 1);
+  EXPECT_EQ(ZsetStore(db, "d", items, "zunionstore"), 1);
   KeyEntry* e = db.Find("d");
   ASSERT_NE(e, nullptr);
   EXPECT_EQ(e->val.type(), ObjType::kZset);
-  EXPECT_EQ(ZsetStore(db, "d", {}), 0);
+  EXPECT_EQ(ZsetStore(db, "d", {}, "zunionstore"), 0);
   EXPECT_EQ(db.Find("d"), nullptr);
   EXPECT_EQ(Srv().stats.dirty, 2u);
 }
