@@ -5,6 +5,8 @@
 #include <cstring>
 #include <sstream>
 
+#include "util/numeric.h"
+
 namespace corvid {
 
 namespace {
@@ -91,7 +93,7 @@ class GrammarParser {
       a->token = std::string(w);
       ++pos_;
       w = Word();
-    } else if (IsTokenWord(w) && (pos_ >= g_.size() || g_[pos_] != '(' && g_[pos_] != '{')) {
+    } else if (IsTokenWord(w) && (pos_ >= g_.size() || (g_[pos_] != '(' && g_[pos_] != '{'))) {
       a->token = std::string(w);
       a->type = "pure-token";
       a->name.resize(w.size());
@@ -198,6 +200,7 @@ void CommandRegistry::Add(std::span<const CommandRow> rows) {
       else
         cmd->key_groups.back().push_back(w);
     }
+    cmd->find_keys = row.find_keys;
     cmd->summary = row.summary;
     cmd->since = row.since;
     if (!ParseArgGrammar(row.args, &cmd->args)) abort();  // a typo in a family table
@@ -255,6 +258,37 @@ std::vector<Command*> CommandRegistry::All() const {
     for (Command* s : c->subcommands) out.push_back(s);
   }
   return out;
+}
+
+const std::vector<std::string>& KeyGroupFlags(const Command& cmd, size_t g) {
+  static const std::vector<std::string> kNone;
+  if (cmd.key_groups.empty()) return kNone;
+  return cmd.key_groups[std::min(g, cmd.key_groups.size() - 1)];
+}
+
+bool FindKeys(const Command& cmd, CmdArgs argv, std::vector<KeyRef>* out) {
+  if (cmd.find_keys) return cmd.find_keys(argv, out);
+  if (cmd.first_key <= 0) return true;
+  int n = static_cast<int>(argv.size());
+  int last = cmd.last_key < 0 ? n + cmd.last_key : cmd.last_key;
+  size_t g = 0;
+  for (int i = cmd.first_key; i <= last && i < n; i += cmd.step, ++g) out->push_back({static_cast<size_t>(i), g});
+  return true;
+}
+
+bool NumkeysKeys(CmdArgs argv, size_t at, size_t group, bool allow_zero, std::vector<KeyRef>* out) {
+  if (at >= argv.size()) return false;
+  int64_t n;
+  if (!StringToInt64(argv[at], &n) || n < 0 || (n == 0 && !allow_zero)) return false;
+  if (static_cast<uint64_t>(n) > argv.size() - at - 1) return false;
+  for (size_t i = 0; i < static_cast<size_t>(n); ++i) out->push_back({at + 1 + i, group});
+  return true;
+}
+
+bool KeysStoreThenNumkeys(CmdArgs argv, std::vector<KeyRef>* out) {
+  if (argv.size() < 3) return false;
+  out->push_back({1, 0});
+  return NumkeysKeys(argv, 2, 1, false, out);
 }
 
 }  // namespace corvid

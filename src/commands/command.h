@@ -14,6 +14,15 @@ class Client;
 using CmdArgs = std::span<const std::string_view>;  // args[0] is the command name as the client sent it
 using Handler = void (*)(Client& c, CmdArgs args);
 
+// A key argument found by a command's key finder: its argv index and its key-spec group (CommandRow::key_flags).
+struct KeyRef {
+  size_t index;
+  size_t group;
+};
+// Finds the keys of a command line whose key positions depend on its arguments (movablekeys commands);
+// false when the arguments do not allow finding them (a bad numkeys).
+using KeyFinder = bool (*)(CmdArgs argv, std::vector<KeyRef>* out);
+
 // Command flags, named as COMMAND INFO prints them.
 enum CmdFlag : uint32_t {
   kCmdWrite = 1u << 0, kCmdReadonly = 1u << 1, kCmdDenyOom = 1u << 2, kCmdAdmin = 1u << 3,
@@ -40,6 +49,7 @@ struct CommandRow {
   const char* args = "";
   const char* since = "";
   const char* summary = "";
+  KeyFinder find_keys = nullptr;  // set for movablekeys commands; replaces first/last/step
 };
 
 // One argument of COMMAND DOCS.
@@ -61,6 +71,7 @@ struct Command {
   std::string summary, since;
   std::vector<ArgSpec> args;
   Handler handler = nullptr;
+  KeyFinder find_keys = nullptr;
   Command* parent = nullptr;
   std::vector<Command*> subcommands;  // in registration order
   // Stats for INFO commandstats.
@@ -89,17 +100,30 @@ class CommandRegistry {
 CommandRegistry& Commands();
 // Registers every family; called once from main (and from tests that need the table).
 void RegisterAllFamilies();
-// Calls fn(index into argv, that key's spec flags) for every key argument of argv, by the row's key positions
-// (a key past the last spec group gets the last group's flags).
+// True when the command names keys at all (fixed positions or a key finder).
+inline bool HasKeyArgs(const Command& cmd) { return cmd.first_key > 0 || cmd.find_keys; }
+// The key arguments of argv: by the command's key finder, else by its fixed positions (a key past the last spec
+// group belongs to the last group). False when a key finder rejects the arguments.
+bool FindKeys(const Command& cmd, CmdArgs argv, std::vector<KeyRef>* out);
+// The spec flags of key group g (the last group's for g past the end).
+const std::vector<std::string>& KeyGroupFlags(const Command& cmd, size_t g);
+// Calls fn(index into argv, that key's spec flags) for every key argument of argv (FindKeys).
 template <typename F>
 void ForEachKeyArg(const Command& cmd, CmdArgs argv, F&& fn) {
-  if (cmd.first_key <= 0) return;
-  int n = static_cast<int>(argv.size());
-  int last = cmd.last_key < 0 ? n + cmd.last_key : cmd.last_key;
-  size_t g = 0;
-  for (int i = cmd.first_key; i <= last && i < n; i += cmd.step, ++g)
-    fn(static_cast<size_t>(i), cmd.key_groups[std::min(g, cmd.key_groups.size() - 1)]);
+  std::vector<KeyRef> refs;
+  if (!FindKeys(cmd, argv, &refs)) return;
+  for (const KeyRef& r : refs) fn(r.index, KeyGroupFlags(cmd, r.group));
 }
+
+// Key finders for the common movablekeys shapes.
+// numkeys at argv[at], then that many keys (all of group `group`); false when numkeys is not a positive
+// integer (or zero and !allow_zero) or runs past the arguments.
+bool NumkeysKeys(CmdArgs argv, size_t at, size_t group, bool allow_zero, std::vector<KeyRef>* out);
+// numkeys at argv[At] then the keys: ZUNION, ZINTERCARD, SINTERCARD, LMPOP, ZMPOP (At 1), BLMPOP, BZMPOP (At 2).
+template <size_t At>
+bool KeysAfterNumkeys(CmdArgs argv, std::vector<KeyRef>* out) { return NumkeysKeys(argv, At, 0, false, out); }
+// A destination key at argv[1] (group 0), then numkeys at argv[2] and the source keys (group 1): ZUNIONSTORE...
+bool KeysStoreThenNumkeys(CmdArgs argv, std::vector<KeyRef>* out);
 
 // Parses an argument grammar (see CommandRow::args); false if malformed.
 bool ParseArgGrammar(std::string_view grammar, std::vector<ArgSpec>* out);

@@ -208,9 +208,13 @@ bool KeysOf(Client& c, CmdArgs line, const Command** found,
     c.reply.Error("ERR Invalid number of arguments specified for command");
     return false;
   }
-  ForEachKeyArg(*cmd, line, [&](size_t i, const std::vector<std::string>& flags) { keys->push_back({i, &flags}); });
-  if (keys->empty()) {
+  if (!HasKeyArgs(*cmd)) {
     c.reply.Error("ERR The command has no key arguments");
+    return false;
+  }
+  ForEachKeyArg(*cmd, line, [&](size_t i, const std::vector<std::string>& flags) { keys->push_back({i, &flags}); });
+  if (keys->empty() && !(cmd->flags & kCmdNoMandatoryKeys)) {
+    c.reply.Error("ERR Invalid arguments specified for command");
     return false;
   }
   *found = cmd;

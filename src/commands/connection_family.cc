@@ -9,6 +9,7 @@
 #include "commands/command.h"
 #include "commands/dispatcher.h"
 #include "db/blocking.h"
+#include "db/tracking.h"
 #include "net/connection.h"
 #include "pubsub/pubsub.h"
 #include "server/config.h"
@@ -50,6 +51,9 @@ std::string ClientFlags(const Client& c) {
   if (c.Has(kClientCloseAsap)) f += 'A';
   if (c.Has(kClientNoEvict)) f += 'e';
   if (c.Has(kClientNoTouch)) f += 'T';
+  if (c.Has(kClientTracking)) f += 't';
+  if (c.Has(kClientTrackingBrokenRedir)) f += 'R';
+  if (c.Has(kClientTrackingBcast)) f += 'B';
   if (f.empty()) f = "N";
   return f;
 }
@@ -66,12 +70,12 @@ std::string ClientLine(const Client& c) {
   return fmt::format(
       "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub={} psub={} ssub={} multi={} qbuf={} "
       "qbuf-free={} argv-mem={} multi-mem=0 rbs={} rbp={} obl={} oll=0 omem={} tot-mem={} events=r cmd={} "
-      "user=default redir=-1 resp={}",
+      "user=default redir={} resp={}",
       c.id, c.addr, c.laddr, c.fd, c.name, (srv.now_ms - c.ctime_ms) / 1000,
       (srv.now_ms - c.last_interaction_ms) / 1000, ClientFlags(c), c.db_index(),
       SubscriptionCount(c, kSubChannel), SubscriptionCount(c, kSubPattern), SubscriptionCount(c, kSubShard),
       c.Has(kClientMulti) ? static_cast<int64_t>(c.multi_queue.size()) : -1, qbuf, qcap - qbuf, 0,
-      qcap, qbuf, obuf, obuf > ocap ? obuf : 0, tot, cmd, c.reply.resp());
+      qcap, qbuf, obuf, obuf > ocap ? obuf : 0, tot, cmd, TrackingRedirect(c), c.reply.resp());
 }
 
 // ---- handlers ----
@@ -99,6 +103,7 @@ void QuitCmd(Client& c, CmdArgs) {
 void ResetCmd(Client& c, CmdArgs) {
   DiscardTransaction(c);
   PubSubForget(c);  // drops every subscription and leaves MONITOR mode
+  TrackingDisable(c);
   c.SelectDb(0);
   c.reply.SetResp(2);
   c.name.clear();
@@ -371,17 +376,90 @@ void ClientUnblockCmd(Client& c, CmdArgs args) {
   c.reply.Int(done ? 1 : 0);
 }
 
-void ClientGetredirCmd(Client& c, CmdArgs) { c.reply.Int(-1); }
+void ClientGetredirCmd(Client& c, CmdArgs) { c.reply.Int(TrackingRedirect(c)); }
+
+// CLIENT TRACKING ON|OFF [REDIRECT id] [BCAST] [PREFIX p]... [OPTIN] [OPTOUT] [NOLOOP]
+void ClientTrackingCmd(Client& c, CmdArgs args) {
+  TrackingOptions o;
+  std::vector<std::string_view> prefixes;
+  for (size_t j = 3; j < args.size(); ++j) {
+    bool more = j + 1 < args.size();
+    if (more && Is(args[j], "REDIRECT")) {
+      if (o.redirect != 0) return c.reply.Error("ERR A client can only redirect to a single other client");
+      int64_t id;
+      if (!ArgInt64(c, args[++j], &id)) return;
+      if (id <= 0 || !Srv().clients.count(static_cast<uint64_t>(id)))
+        return c.reply.Error("ERR The client ID you want redirect to does not exist");
+      o.redirect = static_cast<uint64_t>(id);
+    } else if (Is(args[j], "BCAST")) {
+      o.bcast = true;
+    } else if (Is(args[j], "OPTIN")) {
+      o.optin = true;
+    } else if (Is(args[j], "OPTOUT")) {
+      o.optout = true;
+    } else if (Is(args[j], "NOLOOP")) {
+      o.noloop = true;
+    } else if (more && Is(args[j], "PREFIX")) {
+      prefixes.push_back(args[++j]);
+    } else {
+      return c.reply.Error(err::kSyntax);
+    }
+  }
+  if (Is(args[2], "ON")) {
+    o.prefixes = prefixes;
+    std::string error = TrackingEnable(c, o);
+    if (!error.empty()) return c.reply.Error(error);
+  } else if (Is(args[2], "OFF")) {
+    TrackingDisable(c);
+  } else {
+    return c.reply.Error(err::kSyntax);
+  }
+  c.reply.Ok();
+}
+
+// CLIENT CACHING YES|NO: whether the next command's keys are tracked (OPTIN / OPTOUT modes).
+void ClientCachingCmd(Client& c, CmdArgs args) {
+  if (!c.Has(kClientTracking))
+    return c.reply.Error(
+        "ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode "
+        "enabled");
+  if (Is(args[2], "YES")) {
+    if (!c.Has(kClientTrackingOptin))
+      return c.reply.Error("ERR CLIENT CACHING YES is only valid when tracking is enabled in OPTIN mode.");
+  } else if (Is(args[2], "NO")) {
+    if (!c.Has(kClientTrackingOptout))
+      return c.reply.Error("ERR CLIENT CACHING NO is only valid when tracking is enabled in OPTOUT mode.");
+  } else {
+    return c.reply.Error(err::kSyntax);
+  }
+  c.flags |= kClientTrackingCaching;
+  c.reply.Ok();
+}
 
 void ClientTrackinginfoCmd(Client& c, CmdArgs) {
+  std::vector<std::string_view> flags;
+  if (!c.Has(kClientTracking)) flags.push_back("off");
+  else flags.push_back("on");
+  if (c.Has(kClientTrackingBcast)) flags.push_back("bcast");
+  if (c.Has(kClientTrackingOptin)) {
+    flags.push_back("optin");
+    if (c.Has(kClientTrackingCaching)) flags.push_back("caching-yes");
+  }
+  if (c.Has(kClientTrackingOptout)) {
+    flags.push_back("optout");
+    if (c.Has(kClientTrackingCaching)) flags.push_back("caching-no");
+  }
+  if (c.Has(kClientTrackingNoloop)) flags.push_back("noloop");
+  if (c.Has(kClientTrackingBrokenRedir)) flags.push_back("broken_redirect");
   c.reply.Map(3);
   c.reply.Bulk("flags");
-  c.reply.Set(1);
-  c.reply.Bulk("off");
+  c.reply.Set(flags.size());
+  for (std::string_view f : flags) c.reply.Bulk(f);
   c.reply.Bulk("redirect");
-  c.reply.Int(-1);
+  c.reply.Int(TrackingRedirect(c));
   c.reply.Bulk("prefixes");
-  c.reply.EmptyArray();
+  c.reply.Array(c.tracking_prefixes.size());
+  for (const std::string& p : c.tracking_prefixes) c.reply.Bulk(p);
 }
 
 void ClientHelpCmd(Client& c, CmdArgs) {
@@ -456,6 +534,8 @@ constexpr CommandRow kRows[] = {
     {"client|setname", 3, "noscript loading stale", 0, 0, 0, "@slow @connection", ClientSetnameCmd, "", "connection-name", "2.6.9", "Names the connection"},
     {"client|unpause", 2, "admin noscript loading stale", 0, 0, 0, "@admin @slow @dangerous @connection", ClientUnpauseCmd, "", "", "6.2.0", "Ends a CLIENT PAUSE"},
     {"client|unblock", -3, "admin noscript loading stale", 0, 0, 0, "@admin @slow @dangerous @connection", ClientUnblockCmd, "", "client-id:integer timeout_error(TIMEOUT|ERROR)?", "5.0.0", "Unblocks a client waiting in a blocking command"},
+    {"client|tracking", -3, "noscript loading stale", 0, 0, 0, "@slow @connection", ClientTrackingCmd, "", "status(ON|OFF) REDIRECT=client-id:integer? PREFIX=prefix+...? BCAST? OPTIN? OPTOUT? NOLOOP?", "6.0.0", "Turns client-side caching invalidation messages on or off"},
+    {"client|caching", 3, "noscript loading stale", 0, 0, 0, "@slow @connection", ClientCachingCmd, "", "mode(YES|NO)", "6.0.0", "Says whether the next command's keys are tracked (OPTIN/OPTOUT)"},
     {"client|getredir", 2, "noscript loading stale", 0, 0, 0, "@slow @connection", ClientGetredirCmd, "", "", "6.0.0", "Returns the tracking redirection client id"},
 };
 

@@ -7,6 +7,7 @@
 #include "commands/cmd_util.h"
 #include "corvid/errors.h"
 #include "db/blocking.h"
+#include "db/tracking.h"
 #include "db/watch.h"
 #include "net/client.h"
 #include "pubsub/pubsub.h"
@@ -65,13 +66,22 @@ bool RunsInsideMulti(const Command& cmd) {
   return n == "exec" || n == "discard" || n == "multi" || n == "watch" || n == "quit" || n == "reset";
 }
 
-// After a write: WATCHers of the keys it may have written lose their transaction (keys whose spec is read-only
-// are left alone).
-void TouchWrittenKeys(Client& c, const Command& cmd, CmdArgs argv) {
+// After a write: the keys it may have written (all but those whose spec is read-only) are signalled as
+// modified: their WATCHers lose the transaction, clients caching them get invalidations.
+void SignalWrittenKeys(Client& c, const Command& cmd, CmdArgs argv) {
   ForEachKeyArg(cmd, argv, [&](size_t i, const std::vector<std::string>& flags) {
     bool read_only = std::find(flags.begin(), flags.end(), "RO") != flags.end();
-    if (!read_only) TouchWatchedKey(c.db(), argv[i]);
+    if (!read_only) SignalModifiedKey(&c, c.db(), argv[i]);
   });
+}
+
+// CLIENT CACHING applies to the next command only (kept across MULTI queueing and CLIENT subcommands).
+void EndCachingWindow(Client& c) {
+  if (!c.Has(kClientTrackingCaching) || c.Has(kClientMulti)) return;
+  const Command* last = c.last_cmd;
+  if (last && last->parent) last = last->parent;
+  if (last && last->name == "client") return;
+  c.flags &= ~kClientTrackingCaching;
 }
 
 std::string UnknownCommandMessage(CmdArgs argv) {
@@ -94,9 +104,19 @@ void DispatchOne(Client& c, CmdArgs argv);
 void Dispatch(Client& c, CmdArgs argv) {
   // Blocked clients are served after the outermost command only (EXEC runs its queue through Dispatch).
   static int depth = 0;
-  ++depth;
+  if (++depth == 1) TrackingSetCurrentClient(&c);
   DispatchOne(c, argv);
-  if (--depth == 0) ServeBlockedClients();
+  if (--depth == 0) {
+    TrackingSendPending();
+    EndCachingWindow(c);
+    TrackingSetCurrentClient(nullptr);
+    ServeBlockedClients();
+  }
+}
+
+void SignalModifiedKey(const Client* c, const Db& db, std::string_view key) {
+  TouchWatchedKey(db, key);
+  TrackingInvalidateKey(key, c);
 }
 
 namespace {
@@ -160,8 +180,10 @@ void DispatchOne(Client& c, CmdArgs argv) {
     CountError(e);
     ++cmd->failed_calls;
   }
-  if ((cmd->flags & kCmdWrite) && srv.stats.dirty != dirty_before && AnyWatchedKeys())
-    TouchWrittenKeys(c, *cmd, argv);
+  if ((cmd->flags & kCmdWrite) && srv.stats.dirty != dirty_before && (AnyWatchedKeys() || TrackingActive()))
+    SignalWrittenKeys(c, *cmd, argv);
+  if ((cmd->flags & kCmdReadonly) && c.Has(kClientTracking) && !c.Has(kClientTrackingBcast))
+    TrackingRememberKeys(c, *cmd, argv);
   // Redis 7.0 feeds MONITOR after the command ran (so SELECT shows the new db); admin commands are hidden.
   if (MonitorsActive() && !(cmd->flags & (kCmdSkipMonitor | kCmdAdmin))) FeedMonitors(c, argv);
   c.last_cmd = cmd;
@@ -176,6 +198,7 @@ void DiscardTransaction(Client& c) {
 }
 
 void OnClientClosed(Client& c) {
+  TrackingDisable(c);
   PubSubForget(c);
   ForgetBlockedClient(c);
   DiscardTransaction(c);

@@ -6,6 +6,8 @@
 
 namespace corvid {
 
+class Db;
+
 // Runs argv (argv[0] = command name) for c and appends the reply to c's output buffer.
 void Dispatch(Client& c, CmdArgs argv);
 // True when clients must authenticate (requirepass set).
@@ -18,6 +20,8 @@ bool WriteIsPaused(CmdArgs argv);
 void CountError(std::string_view prefix);
 // Ends c's MULTI state: drops the queue and the watched keys.
 void DiscardTransaction(Client& c);
+// A key was modified (by c, or by nobody for expiry/eviction): fails its WATCHers, invalidates its cachers.
+void SignalModifiedKey(const Client* c, const Db& db, std::string_view key);
 // Called when a client disconnects (frees per-client server state).
 void OnClientClosed(Client& c);
 

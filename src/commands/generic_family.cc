@@ -10,6 +10,7 @@
 #include "commands/cmd_util.h"
 #include "commands/command.h"
 #include "db/notify.h"
+#include "db/tracking.h"
 #include "db/watch.h"
 #include "server/config.h"
 #include "server/server.h"
@@ -210,12 +211,14 @@ bool FlushArgs(Client& c, CmdArgs args) {
 void FlushdbCmd(Client& c, CmdArgs args) {
   if (!FlushArgs(c, args)) return;
   TouchWatchedKeysInDb(c.db(), nullptr);
+  TrackingInvalidateAll(&c);
   Srv().stats.dirty += c.db().Clear();
   c.reply.Ok();
 }
 
 void FlushallCmd(Client& c, CmdArgs args) {
   if (!FlushArgs(c, args)) return;
+  TrackingInvalidateAll(&c);
   for (auto& db : Srv().dbs) {
     TouchWatchedKeysInDb(*db, nullptr);
     Srv().stats.dirty += db->Clear();

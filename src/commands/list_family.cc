@@ -440,12 +440,12 @@ constexpr CommandRow kRows[] = {
     {"lpos", -3, "readonly", 1, 1, 1, "@read @list @slow", LposCmd, "RO access", "key element RANK=rank:integer? COUNT=num-matches:integer? MAXLEN=len:integer?", "6.0.6"},
     {"lmove", 5, "write denyoom", 1, 2, 1, "@write @list @slow", LmoveCmd, "RW access delete | RW insert", "source:key destination:key wherefrom(LEFT|RIGHT) whereto(LEFT|RIGHT)", "6.2.0"},
     {"rpoplpush", 3, "write denyoom", 1, 2, 1, "@write @list @slow", RpoplpushCmd, "RW access delete | RW insert", "source:key destination:key", "1.2.0"},
-    {"lmpop", -4, "write movablekeys", 0, 0, 0, "@write @list @slow", LmpopCmd, "RW access delete", "numkeys:integer key... where(LEFT|RIGHT) COUNT=count:integer?", "7.0.0"},
+    {"lmpop", -4, "write movablekeys", 0, 0, 0, "@write @list @slow", LmpopCmd, "RW access delete", "numkeys:integer key... where(LEFT|RIGHT) COUNT=count:integer?", "7.0.0", "", KeysAfterNumkeys<1>},
     {"blpop", -3, "write noscript blocking", 1, -2, 1, "@write @list @slow @blocking", BlpopCmd, "RW access delete", "key... timeout:double", "2.0.0"},
     {"brpop", -3, "write noscript blocking", 1, -2, 1, "@write @list @slow @blocking", BrpopCmd, "RW access delete", "key... timeout:double", "2.0.0"},
     {"blmove", 6, "write denyoom noscript blocking", 1, 2, 1, "@write @list @slow @blocking", BlmoveCmd, "RW access delete | RW insert", "source:key destination:key wherefrom(LEFT|RIGHT) whereto(LEFT|RIGHT) timeout:double", "6.2.0"},
     {"brpoplpush", 4, "write denyoom noscript blocking", 1, 2, 1, "@write @list @slow @blocking", BrpoplpushCmd, "RW access delete | RW insert", "source:key destination:key timeout:double", "2.2.0"},
-    {"blmpop", -5, "write blocking movablekeys", 0, 0, 0, "@write @list @slow @blocking", BlmpopCmd, "RW access delete", "timeout:double numkeys:integer key... where(LEFT|RIGHT) COUNT=count:integer?", "7.0.0"},
+    {"blmpop", -5, "write blocking movablekeys", 0, 0, 0, "@write @list @slow @blocking", BlmpopCmd, "RW access delete", "timeout:double numkeys:integer key... where(LEFT|RIGHT) COUNT=count:integer?", "7.0.0", "", KeysAfterNumkeys<2>},
 };
 
 }  // namespace

@@ -11,6 +11,7 @@
 
 #include "commands/cmd_util.h"
 #include "commands/command.h"
+#include "db/tracking.h"
 #include "pubsub/pubsub.h"
 #include "server/config.h"
 #include "server/cron.h"
@@ -70,7 +71,7 @@ void ClientsSection(Out& o) {
   Field(o, "client_recent_max_input_buffer:0");
   Field(o, "client_recent_max_output_buffer:0");
   Field(o, "blocked_clients:{}", s.blocked_clients);
-  Field(o, "tracking_clients:0");
+  Field(o, "tracking_clients:{}", TrackingClientCount());
   Field(o, "clients_in_timeout_table:0");
 }
 
@@ -146,6 +147,9 @@ void StatsSection(Out& o) {
   Field(o, "pubsub_patterns:{}", PubSubPatternCount());
   Field(o, "pubsubshard_channels:{}", PubSubShardChannelCount());
   Field(o, "total_forks:0");
+  Field(o, "tracking_total_keys:{}", TrackingKeyCount());
+  Field(o, "tracking_total_items:{}", TrackingItemCount());
+  Field(o, "tracking_total_prefixes:{}", TrackingPrefixCount());
   Field(o, "unexpected_error_replies:{}", st.unexpected_error_replies);
   Field(o, "total_error_replies:{}", st.total_error_replies);
   Field(o, "total_reads_processed:{}", st.io_reads_processed);

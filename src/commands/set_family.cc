@@ -234,7 +234,7 @@ constexpr CommandRow kRows[] = {
     {"spop", -2, "write fast", 1, 1, 1, "@write @set @fast", SpopCmd, "RW access delete", "key count:integer?", "1.0.0"},
     {"smove", 4, "write fast", 1, 2, 1, "@write @set @fast", SmoveCmd, "RW access delete | RW insert", "source:key destination:key member", "1.0.0"},
     {"sinter", -2, "readonly", 1, -1, 1, "@read @set @slow", SinterCmd, "RO access", "key...", "1.0.0"},
-    {"sintercard", -3, "readonly movablekeys", 0, 0, 0, "@read @set @slow", SintercardCmd, "RO access", "numkeys:integer key... LIMIT=limit:integer?", "7.0.0"},
+    {"sintercard", -3, "readonly movablekeys", 0, 0, 0, "@read @set @slow", SintercardCmd, "RO access", "numkeys:integer key... LIMIT=limit:integer?", "7.0.0", "", KeysAfterNumkeys<1>},
     {"sinterstore", -3, "write denyoom", 1, -1, 1, "@write @set @slow", SinterstoreCmd, "RW update | RO access", "destination:key key...", "1.0.0"},
     {"sunion", -2, "readonly", 1, -1, 1, "@read @set @slow", SunionCmd, "RO access", "key...", "1.0.0"},
     {"sunionstore", -3, "write denyoom", 1, -1, 1, "@write @set @slow", SunionstoreCmd, "OW update | RO access", "destination:key key...", "1.0.0"},

@@ -13,7 +13,6 @@
 #include "commands/command.h"
 #include "db/blocking.h"
 #include "db/notify.h"
-#include "db/watch.h"
 #include "db/zset_type.h"
 #include "server/server.h"
 #include "util/glob.h"
@@ -400,7 +399,6 @@ void PopGeneric(Client& c, CmdArgs keys, bool max, int64_t count, PopShape shape
   Srv().stats.dirty += n;
   ZsetDeleteIfEmpty(c.db(), e);
   NotifyMaybeEmptied(kNotifyZset, max ? "zpopmax" : "zpopmin", key, c.db());
-  TouchWatchedKey(c.db(), key);  // ZMPOP/BZMPOP name their keys after numkeys, out of the dispatcher's sight
 }
 
 void ZpopGeneric(Client& c, CmdArgs args, bool max) {
@@ -628,19 +626,19 @@ constexpr CommandRow kRows[] = {
     {"zremrangebylex", 4, "write", 1, 1, 1, "@write @sortedset @slow", ZremrangebylexCmd, "RW delete", "key min max", "2.8.9"},
     {"zpopmin", -2, "write fast", 1, 1, 1, "@write @sortedset @fast", ZpopminCmd, "RW access delete", "key count:integer?", "5.0.0"},
     {"zpopmax", -2, "write fast", 1, 1, 1, "@write @sortedset @fast", ZpopmaxCmd, "RW access delete", "key count:integer?", "5.0.0"},
-    {"zmpop", -4, "write movablekeys", 0, 0, 0, "@write @sortedset @slow", ZmpopCmd, "RW access delete", "numkeys:integer key... where(MIN|MAX) COUNT=count:integer?", "7.0.0"},
+    {"zmpop", -4, "write movablekeys", 0, 0, 0, "@write @sortedset @slow", ZmpopCmd, "RW access delete", "numkeys:integer key... where(MIN|MAX) COUNT=count:integer?", "7.0.0", "", KeysAfterNumkeys<1>},
     {"zrandmember", -2, "readonly", 1, 1, 1, "@read @sortedset @slow", ZrandmemberCmd, "RO access", "key options{count:integer WITHSCORES?}?", "6.2.0"},
-    {"zunion", -3, "readonly movablekeys", 0, 0, 0, "@read @sortedset @slow", ZunionCmd, "RO access", "numkeys:integer key... WEIGHTS=weight:integer...? AGGREGATE=aggregate(SUM|MIN|MAX)? WITHSCORES?", "6.2.0"},
-    {"zinter", -3, "readonly movablekeys", 0, 0, 0, "@read @sortedset @slow", ZinterCmd, "RO access", "numkeys:integer key... WEIGHTS=weight:integer...? AGGREGATE=aggregate(SUM|MIN|MAX)? WITHSCORES?", "6.2.0"},
-    {"zdiff", -3, "readonly movablekeys", 0, 0, 0, "@read @sortedset @slow", ZdiffCmd, "RO access", "numkeys:integer key... WITHSCORES?", "6.2.0"},
-    {"zunionstore", -4, "write denyoom movablekeys", 1, 1, 1, "@write @sortedset @slow", ZunionstoreCmd, "OW update | RO access", "destination:key numkeys:integer key... WEIGHTS=weight:integer...? AGGREGATE=aggregate(SUM|MIN|MAX)?", "2.0.0"},
-    {"zinterstore", -4, "write denyoom movablekeys", 1, 1, 1, "@write @sortedset @slow", ZinterstoreCmd, "OW update | RO access", "destination:key numkeys:integer key... WEIGHTS=weight:integer...? AGGREGATE=aggregate(SUM|MIN|MAX)?", "2.0.0"},
-    {"zdiffstore", -4, "write denyoom movablekeys", 1, 1, 1, "@write @sortedset @slow", ZdiffstoreCmd, "OW update | RO access", "destination:key numkeys:integer key...", "6.2.0"},
-    {"zintercard", -3, "readonly movablekeys", 0, 0, 0, "@read @sortedset @slow", ZintercardCmd, "RO access", "numkeys:integer key... LIMIT=limit:integer?", "7.0.0"},
+    {"zunion", -3, "readonly movablekeys", 0, 0, 0, "@read @sortedset @slow", ZunionCmd, "RO access", "numkeys:integer key... WEIGHTS=weight:integer...? AGGREGATE=aggregate(SUM|MIN|MAX)? WITHSCORES?", "6.2.0", "", KeysAfterNumkeys<1>},
+    {"zinter", -3, "readonly movablekeys", 0, 0, 0, "@read @sortedset @slow", ZinterCmd, "RO access", "numkeys:integer key... WEIGHTS=weight:integer...? AGGREGATE=aggregate(SUM|MIN|MAX)? WITHSCORES?", "6.2.0", "", KeysAfterNumkeys<1>},
+    {"zdiff", -3, "readonly movablekeys", 0, 0, 0, "@read @sortedset @slow", ZdiffCmd, "RO access", "numkeys:integer key... WITHSCORES?", "6.2.0", "", KeysAfterNumkeys<1>},
+    {"zunionstore", -4, "write denyoom movablekeys", 1, 1, 1, "@write @sortedset @slow", ZunionstoreCmd, "OW update | RO access", "destination:key numkeys:integer key... WEIGHTS=weight:integer...? AGGREGATE=aggregate(SUM|MIN|MAX)?", "2.0.0", "", KeysStoreThenNumkeys},
+    {"zinterstore", -4, "write denyoom movablekeys", 1, 1, 1, "@write @sortedset @slow", ZinterstoreCmd, "OW update | RO access", "destination:key numkeys:integer key... WEIGHTS=weight:integer...? AGGREGATE=aggregate(SUM|MIN|MAX)?", "2.0.0", "", KeysStoreThenNumkeys},
+    {"zdiffstore", -4, "write denyoom movablekeys", 1, 1, 1, "@write @sortedset @slow", ZdiffstoreCmd, "OW update | RO access", "destination:key numkeys:integer key...", "6.2.0", "", KeysStoreThenNumkeys},
+    {"zintercard", -3, "readonly movablekeys", 0, 0, 0, "@read @sortedset @slow", ZintercardCmd, "RO access", "numkeys:integer key... LIMIT=limit:integer?", "7.0.0", "", KeysAfterNumkeys<1>},
     {"zscan", -3, "readonly", 1, 1, 1, "@read @sortedset @slow", ZscanCmd, "RO access", "key cursor:integer MATCH=pattern:pattern? COUNT=count:integer?", "2.8.0"},
     {"bzpopmin", -3, "write noscript blocking fast", 1, -2, 1, "@write @sortedset @fast @blocking", BzpopminCmd, "RW access delete", "key... timeout:double", "5.0.0"},
     {"bzpopmax", -3, "write noscript blocking fast", 1, -2, 1, "@write @sortedset @fast @blocking", BzpopmaxCmd, "RW access delete", "key... timeout:double", "5.0.0"},
-    {"bzmpop", -5, "write blocking movablekeys", 0, 0, 0, "@write @sortedset @slow @blocking", BzmpopCmd, "RW access delete", "timeout:double numkeys:integer key... where(MIN|MAX) COUNT=count:integer?", "7.0.0"},
+    {"bzmpop", -5, "write blocking movablekeys", 0, 0, 0, "@write @sortedset @slow @blocking", BzmpopCmd, "RW access delete", "timeout:double numkeys:integer key... where(MIN|MAX) COUNT=count:integer?", "7.0.0", "", KeysAfterNumkeys<2>},
 };
 
 }  // namespace

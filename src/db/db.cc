@@ -4,6 +4,7 @@
 
 #include "db/blocking.h"
 #include "db/notify.h"
+#include "db/tracking.h"
 #include "server/server.h"
 
 namespace corvid {
@@ -120,6 +121,7 @@ bool Db::IsExpired(KeyEntry* e) {
 void Db::ExpireNow(KeyEntry* e) {
   ++Srv().stats.expired_keys;
   NotifyKeyspaceEvent(kNotifyExpired, "expired", e->key.view(), index_);
+  TrackingInvalidateKey(e->key.view(), nullptr);
   DeleteEntry(e);
 }
 

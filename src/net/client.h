@@ -27,6 +27,13 @@ enum ClientFlag : uint32_t {
   kClientMonitor = 1u << 11,
   kClientMultiDirty = 1u << 12,    // a command failed to queue: EXEC answers EXECABORT
   kClientDenyBlocking = 1u << 13,  // running EXEC: blocking commands act as if timed out
+  kClientTracking = 1u << 14,      // CLIENT TRACKING ON (db/tracking.h)
+  kClientTrackingBcast = 1u << 15,
+  kClientTrackingOptin = 1u << 16,
+  kClientTrackingOptout = 1u << 17,
+  kClientTrackingCaching = 1u << 18,  // CLIENT CACHING YES/NO given for the next command
+  kClientTrackingNoloop = 1u << 19,
+  kClientTrackingBrokenRedir = 1u << 20,  // the REDIRECT client has gone
 };
 
 class Client {
@@ -59,6 +66,8 @@ class Client {
   int64_t obl_soft_since_ms = 0;  // when the output buffer first exceeded the soft limit (0 = not over)
   Connection* conn = nullptr;     // the I/O side; nullptr for fake clients (scripts, AOF loading)
   std::vector<std::vector<std::string>> multi_queue;  // commands queued after MULTI
+  uint64_t tracking_redirect = 0;               // CLIENT TRACKING REDIRECT id (0 = none)
+  std::vector<std::string> tracking_prefixes;   // CLIENT TRACKING BCAST PREFIX ... (sorted)
 
  private:
   Db* db_ = nullptr;

@@ -8,6 +8,7 @@
 #include <memory>
 #include <vector>
 
+#include "db/tracking.h"
 #include "net/connection.h"
 #include "net/listener.h"
 
@@ -42,6 +43,8 @@ int DrainOnce() {
     if (ev & (EPOLLIN | EPOLLERR | EPOLLHUP)) c->OnReadable();
     if (!c->closed() && (ev & EPOLLOUT)) c->OnWritable();
   }
+  // As Redis' beforeSleep: the BCAST invalidations of the keys this batch modified.
+  TrackingFlushBroadcasts();
   hold.clear();
   return n;
 }

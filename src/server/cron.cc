@@ -3,6 +3,7 @@
 #include <asio.hpp>
 #include <vector>
 
+#include "db/tracking.h"
 #include "net/client.h"
 #include "net/connection.h"
 #include "net/listener.h"
@@ -70,6 +71,7 @@ void Tick() {
   UpdateClock();
   int64_t period_us = 1000000 / std::max<int64_t>(1, Cfg().hz);
   ActiveExpireCycle(period_us * kExpireCycleTimePercent / 100);
+  TrackingFlushBroadcasts();
   for (auto& db : srv.dbs) db->Housekeep(1000 / static_cast<int64_t>(srv.dbs.size()) + 1);
   CloseTimedOutClients();
   ResumeAfterPause();
