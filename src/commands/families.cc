@@ -18,6 +18,7 @@ void RegisterAllFamilies() {
   RegisterListFamily(r);
   RegisterSetFamily(r);
   RegisterZsetFamily(r);
+  RegisterSortFamily(r);
   RegisterTransactionFamily(r);
   RegisterPubsubFamily(r);
 }

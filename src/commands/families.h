@@ -16,6 +16,7 @@ void RegisterHashFamily(CommandRegistry& r);
 void RegisterListFamily(CommandRegistry& r);
 void RegisterSetFamily(CommandRegistry& r);
 void RegisterZsetFamily(CommandRegistry& r);
+void RegisterSortFamily(CommandRegistry& r);
 void RegisterTransactionFamily(CommandRegistry& r);
 void RegisterPubsubFamily(CommandRegistry& r);
 

@@ -289,6 +289,10 @@ Value NewZset(size_t size_hint, size_t len_hint) {
   return Value::Collection(ObjType::kZset, ObjEnc::kSkiplist, new ZsetSkiplist());
 }
 
+void ZsetConvertToSkiplist(Value& v) {
+  if (ZsetIsListpack(v)) ConvertToSkiplist(v);
+}
+
 size_t ZsetSize(const Value& v) {
   if (ZsetIsListpack(v)) return v.As<Listpack>()->Size() / 2;
   return v.As<ZsetSkiplist>()->zsl.Size();

@@ -101,6 +101,8 @@ bool ParseScoreRange(std::string_view min, std::string_view max, ScoreRange* out
 // their first member, as Redis 7.0 does.)
 Value NewZset(size_t size_hint, size_t len_hint);
 inline bool ZsetIsListpack(const Value& v) { return v.encoding() == ObjEnc::kListpack; }
+// Converts a listpack zset to a skiplist (SORT does, as Redis); nothing for a skiplist.
+void ZsetConvertToSkiplist(Value& v);
 size_t ZsetSize(const Value& v);
 std::optional<double> ZsetScore(const Value& v, std::string_view member);
 
