@@ -28,13 +28,30 @@ bool ClientIsPaused(const Client& c) {
   return !srv.pause_writes_only;  // PAUSE WRITE is decided per command (WriteIsPaused)
 }
 
-bool WriteIsPaused(CmdArgs argv) {
+namespace {
+// The command argv names (a subcommand when it has them), or nullptr.
+const Command* LookupCommand(CmdArgs argv) {
+  const Command* cmd = Commands().Find(argv[0]);
+  if (cmd && !cmd->subcommands.empty() && argv.size() >= 2) cmd = CommandRegistry::FindSub(*cmd, argv[1]);
+  return cmd;
+}
+
+bool MayReplicate(const Command* cmd) { return cmd && (cmd->flags & (kCmdWrite | kCmdMayReplicate)); }
+}  // namespace
+
+bool WriteIsPaused(const Client& c, CmdArgs argv) {
   Server& srv = Srv();
   if (srv.clients_paused_until_ms == 0 || !srv.pause_writes_only || srv.now_ms >= srv.clients_paused_until_ms)
     return false;
-  const Command* cmd = Commands().Find(argv[0]);
-  if (cmd && !cmd->subcommands.empty() && argv.size() >= 2) cmd = CommandRegistry::FindSub(*cmd, argv[1]);
-  return cmd && (cmd->flags & (kCmdWrite | kCmdMayReplicate));
+  const Command* cmd = LookupCommand(argv);
+  if (MayReplicate(cmd)) return true;
+  // EXEC is held back when its transaction writes.
+  if (!cmd || cmd->name != "exec" || !c.Has(kClientMulti)) return false;
+  for (const auto& queued : c.multi_queue) {
+    std::vector<std::string_view> q(queued.begin(), queued.end());
+    if (MayReplicate(LookupCommand(q))) return true;
+  }
+  return false;
 }
 
 void CountError(std::string_view prefix) {
@@ -151,7 +168,8 @@ void DispatchOne(Client& c, CmdArgs argv) {
     ++cmd->rejected_calls;
     return;
   }
-  if (c.Has(kClientMulti) && !RunsInsideMulti(*cmd)) {
+  // Inside MULTI commands are queued; while EXEC runs them (kClientDenyBlocking) they run.
+  if (c.Has(kClientMulti) && !c.Has(kClientDenyBlocking) && !RunsInsideMulti(*cmd)) {
     if (cmd->flags & kCmdNoMulti) {
       Reject(c, cmd, "ERR Command not allowed inside a transaction");
       return;

@@ -14,8 +14,9 @@ void Dispatch(Client& c, CmdArgs argv);
 bool AuthRequired();
 // True while CLIENT PAUSE ALL holds every command back.
 bool ClientIsPaused(const Client& c);
-// True while CLIENT PAUSE WRITE holds argv back (a write or may-replicate command).
-bool WriteIsPaused(CmdArgs argv);
+// True while CLIENT PAUSE WRITE holds argv back (a write or may-replicate command, or the EXEC of a
+// transaction that has one).
+bool WriteIsPaused(const Client& c, CmdArgs argv);
 // Counts an error reply by its prefix for INFO stats/errorstats. Empty prefix: nothing.
 void CountError(std::string_view prefix);
 // Ends c's MULTI state: drops the queue and the watched keys.

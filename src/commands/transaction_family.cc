@@ -31,16 +31,19 @@ void ExecCmd(Client& c, CmdArgs) {
     DiscardTransaction(c);
     return c.reply.NullArray();
   }
-  std::vector<std::vector<std::string>> queue = std::move(c.multi_queue);
-  DiscardTransaction(c);
+  // As Redis, the client stays in MULTI state while the queue runs (CLIENT INFO shows flags=x and the count).
+  UnwatchAll(c);
   c.flags |= kClientDenyBlocking;
-  c.reply.Array(queue.size());
+  size_t n = c.multi_queue.size();
+  c.reply.Array(n);
   std::vector<std::string_view> argv;
-  for (const auto& cmd : queue) {
+  for (size_t i = 0; i < n && i < c.multi_queue.size(); ++i) {
+    std::vector<std::string> cmd = std::move(c.multi_queue[i]);  // the slot stays, so the count does too
     argv.assign(cmd.begin(), cmd.end());
     Dispatch(c, argv);
   }
   c.flags &= ~kClientDenyBlocking;
+  DiscardTransaction(c);
 }
 
 void WatchCmd(Client& c, CmdArgs args) {

@@ -116,7 +116,7 @@ void Connection::ProcessInput() {
     }
     if (r == RespParser::Result::kCommand) {
       parser_.Args(qbuf_ + qstart_, &argv_);
-      if (srv.clients_paused_until_ms && WriteIsPaused(argv_)) break;  // parsed again when the pause ends
+      if (srv.clients_paused_until_ms && WriteIsPaused(client_, argv_)) break;  // parsed again when the pause ends
       Dispatch(client_, argv_);
       if (OutputLimitReached()) return;
     }

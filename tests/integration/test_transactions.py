@@ -1,5 +1,9 @@
 """MULTI/EXEC/WATCH through redis-py's transaction pipelines, with a second client racing the first."""
+import time
+
 import redis
+
+from resp import encode
 
 
 def test_pipeline_transaction_runs_atomically(r):
@@ -53,3 +57,33 @@ def test_runtime_error_does_not_roll_back(r):
     assert isinstance(results[0], redis.ResponseError)
     assert results[1] is True
     assert r.get("tx:after") == "yes"
+
+
+def test_client_info_inside_exec_shows_the_transaction(r):
+    pipe = r.pipeline(transaction=True)
+    pipe.set("tx:info", 1).client_info()
+    _, info = pipe.execute()
+    # As Redis: the client is still in MULTI state while EXEC runs its queue.
+    assert info["flags"] == "x"
+    assert int(info["multi"]) == 2
+    assert int(r.client_info()["multi"]) == -1
+
+
+
+def test_pause_write_holds_exec_of_a_writing_transaction(server):
+    admin = server.client()
+    w = server.raw()
+    try:
+        assert w.call("MULTI") == b"OK"
+        assert w.call("INCR", "tx:p") == b"QUEUED"
+        admin.execute_command("CLIENT", "PAUSE", 10000, "WRITE")
+        w.send(encode("EXEC"))
+        time.sleep(0.2)  # gives a broken server the time to run it; nothing is asserted about time
+        assert admin.get("tx:p") is None  # reads go on; the EXEC is held back
+        admin.client_unpause()
+        assert w.read() == [1]
+        assert admin.get("tx:p") == "1"
+    finally:
+        admin.client_unpause()
+        admin.close()
+        w.close()
