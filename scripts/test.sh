@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Set-up, build, and run every test: unit tests (release and ASan/UBSan), integration tests and the
-# differential runner against Debian's redis-server (release binary, then the sanitizer binary).
+# differential runner against Debian's redis-server (release binary, then the sanitizer binary), and the
+# Node.js client tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -14,4 +15,6 @@ echo "== integration + differential tests (release)"
 bash tests/run_python_tests.sh "$PWD/build/src/corvid-server"
 echo "== integration + differential tests (ASan/UBSan)"
 COMPAT_COUNT=${COMPAT_COUNT_ASAN:-50} bash tests/run_python_tests.sh "$PWD/build-asan/src/corvid-server"
+echo "== Node.js client tests: ioredis, node-redis (release)"
+bash tests/run_client_tests.sh "$PWD/build/src/corvid-server"
 echo "all tests passed"

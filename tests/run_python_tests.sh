@@ -27,7 +27,7 @@ if [[ $pytest_rc -eq 5 ]]; then
 fi
 
 "$py" "$here/compat/compat.py" --corvid "$bin" --redis "$oracle" --cases "$here/compat/cases" \
-  --seed 1 --count 200
+  --seed 1 --count "${COMPAT_COUNT:-200}"
 compat_rc=$?
 
 echo "run_python_tests: integration exit $pytest_rc, compat exit $compat_rc"
