@@ -77,11 +77,11 @@ void PunsubscribeCmd(Client& c, CmdArgs args) { UnsubscribeKind(c, args, kSubPat
 void SunsubscribeCmd(Client& c, CmdArgs args) { UnsubscribeKind(c, args, kSubShard, "sunsubscribe"); }
 
 void PublishCmd(Client& c, CmdArgs args) {
-  c.reply.Int(static_cast<int64_t>(PubSubPublish(args[1], args[2], false, &c)));
+  c.reply.Int(static_cast<int64_t>(PubSubPublish(args[1], args[2], false)));
 }
 
 void SpublishCmd(Client& c, CmdArgs args) {
-  c.reply.Int(static_cast<int64_t>(PubSubPublish(args[1], args[2], true, &c)));
+  c.reply.Int(static_cast<int64_t>(PubSubPublish(args[1], args[2], true)));
 }
 
 // CHANNELS / SHARDCHANNELS [pattern]; more arguments get Redis' subcommand syntax error (naming the

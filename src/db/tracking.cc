@@ -46,7 +46,7 @@ Client* FindClient(uint64_t id) {
 }
 
 void FlushUnlessCurrent(Client& target) {
-  if (&target != g_current && target.conn) target.conn->Flush();
+  if (&target != g_current && target.conn) target.conn->FlushSoon();
 }
 
 // Writes one invalidation for tracker (to its REDIRECT client when it has one): the keys, or a null when

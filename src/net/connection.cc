@@ -8,6 +8,8 @@
 #include <cstdlib>
 #include <cstring>
 
+#include <asio/post.hpp>
+
 #include "commands/dispatcher.h"
 #include "server/config.h"
 #include "server/log.h"
@@ -186,6 +188,27 @@ void Connection::Flush() {
     PollerWantWrite(fd_, this, false);
   }
   if (client_.flags & kClientCloseAfterReply) Close();
+}
+
+namespace {
+std::vector<std::shared_ptr<Connection>> g_flush_soon;
+}  // namespace
+
+void Connection::FlushSoon() {
+  if (closed_ || flush_queued_) return;
+  flush_queued_ = true;
+  if (g_flush_soon.empty()) asio::post(Io(), FlushPendingWrites);
+  g_flush_soon.push_back(shared_from_this());
+}
+
+void FlushPendingWrites() {
+  static std::vector<std::shared_ptr<Connection>> batch;
+  batch.swap(g_flush_soon);
+  for (const std::shared_ptr<Connection>& c : batch) {
+    c->flush_queued_ = false;
+    c->Flush();
+  }
+  batch.clear();
 }
 
 void Connection::Close() {

@@ -32,6 +32,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   size_t QueryBufferCapacity() const { return qcap_; }
   // Writes pending output now (used for replies produced outside a read, e.g. unblocked clients).
   void Flush();
+  // Writes pending output before the loop next waits (as Redis' beforeSleep), once however many times it is
+  // called: a burst of publishes to a subscriber costs one write.
+  void FlushSoon();
 
  private:
   // Parses and runs commands until the buffer has no whole command left (or the client must stop).
@@ -48,7 +51,13 @@ class Connection : public std::enable_shared_from_this<Connection> {
   size_t qcap_ = 0, qstart_ = 0, qend_ = 0;
   bool closed_ = false;
   bool write_waiting_ = false;  // writability is being watched
+  bool flush_queued_ = false;   // FlushSoon was called and the flush has not happened yet
+  friend void FlushPendingWrites();
 };
+
+// Flushes every connection FlushSoon queued. The poller calls it after each batch of ready clients; a posted
+// handler covers output produced elsewhere (timers, cron).
+void FlushPendingWrites();
 
 // Closes every connection (shutdown).
 void CloseAllConnections();

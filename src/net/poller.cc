@@ -43,8 +43,10 @@ int DrainOnce() {
     if (ev & (EPOLLIN | EPOLLERR | EPOLLHUP)) c->OnReadable();
     if (!c->closed() && (ev & EPOLLOUT)) c->OnWritable();
   }
-  // As Redis' beforeSleep: the BCAST invalidations of the keys this batch modified.
+  // As Redis' beforeSleep: the BCAST invalidations of the keys this batch modified, then the output other
+  // clients received from this batch (publishes, invalidations, MONITOR lines, unblocked replies).
   TrackingFlushBroadcasts();
+  FlushPendingWrites();
   hold.clear();
   return n;
 }

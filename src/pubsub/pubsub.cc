@@ -62,24 +62,10 @@ void AppendBulk(std::string& out, std::string_view s) {
   out += "\r\n";
 }
 
-// Writes the pending output of each client in ids (deduplicated) except `skip`. A client may be closed (and
-// freed) by its flush, so each one is looked up again by id.
-void FlushClients(std::vector<uint64_t>& ids, const Client* skip) {
-  std::sort(ids.begin(), ids.end());
-  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-  uint64_t skip_id = skip ? skip->id : 0;
-  for (uint64_t id : ids) {
-    if (skip && id == skip_id) continue;
-    auto& clients = Srv().clients;
-    auto it = clients.find(id);
-    if (it == clients.end() || !it->second->conn) continue;
-    it->second->conn->Flush();
-  }
-}
-
 // Appends one frame to every client in subs (the RESP3 variant, a push, differs only in its first byte).
-void Deliver(const std::vector<Client*>& subs, const std::string& frame2, std::vector<uint64_t>* touched) {
-  std::string frame3;
+void Deliver(const std::vector<Client*>& subs, const std::string& frame2) {
+  static std::string frame3;
+  frame3.clear();
   for (Client* s : subs) {
     if (s->reply.resp() >= 3) {
       if (frame3.empty()) {
@@ -90,7 +76,7 @@ void Deliver(const std::vector<Client*>& subs, const std::string& frame2, std::v
     } else {
       s->out.Append(frame2);
     }
-    touched->push_back(s->id);
+    if (s->conn) s->conn->FlushSoon();
   }
 }
 
@@ -256,33 +242,32 @@ void PubSubForget(Client& c) {
 
 // ---- delivery ----
 
-size_t PubSubPublish(std::string_view channel, std::string_view message, bool shard, const Client* publisher) {
+size_t PubSubPublish(std::string_view channel, std::string_view message, bool shard) {
   PubSubState& st = State();
-  std::vector<uint64_t> touched;
+  static std::string frame;  // one serialisation per publish, reused across publishes
   size_t receivers = 0;
   const SubscriberMap& direct = st.subs[shard ? kSubShard : kSubChannel];
   auto it = direct.find(channel);
   if (it != direct.end()) {
-    std::string frame = "*3\r\n";
+    frame = "*3\r\n";
     AppendBulk(frame, shard ? "smessage" : "message");
     AppendBulk(frame, channel);
     AppendBulk(frame, message);
-    Deliver(it->second, frame, &touched);
+    Deliver(it->second, frame);
     receivers += it->second.size();
   }
   if (!shard) {
     for (const auto& [pattern, subs] : st.subs[kSubPattern]) {
       if (!StringMatch(pattern, channel)) continue;
-      std::string frame = "*4\r\n";
+      frame = "*4\r\n";
       AppendBulk(frame, "pmessage");
       AppendBulk(frame, pattern);
       AppendBulk(frame, channel);
       AppendBulk(frame, message);
-      Deliver(subs, frame, &touched);
+      Deliver(subs, frame);
       receivers += subs.size();
     }
   }
-  if (!touched.empty()) FlushClients(touched, publisher);
   return receivers;
 }
 
@@ -322,13 +307,10 @@ void FeedMonitors(const Client& c, CmdArgs argv) {
     if (j + 1 != argv.size()) line += ' ';
   }
   line += "\r\n";
-  std::vector<uint64_t> touched;
-  touched.reserve(st.monitors.size());
   for (Client* m : st.monitors) {
     m->out.Append(line);
-    touched.push_back(m->id);
+    if (m->conn) m->conn->FlushSoon();
   }
-  FlushClients(touched, &c);
 }
 
 // ---- the subscribed-mode filter ----

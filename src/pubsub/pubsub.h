@@ -53,11 +53,9 @@ size_t PubSubShardChannelCount();  // pubsubshard_channels
 
 // Delivers message on channel: to SUBSCRIBErs ("message") and matching PSUBSCRIBErs ("pmessage"), or with
 // shard set only to SSUBSCRIBErs ("smessage"). Each frame is serialised once per protocol and appended to
-// every receiver's output, which is then written; a receiver whose output passes its limit is closed.
-// `publisher` (may be nullptr) is not flushed here, as its own dispatcher flushes it.
-// Returns the number of deliveries (PUBLISH's reply).
-size_t PubSubPublish(std::string_view channel, std::string_view message, bool shard = false,
-                     const Client* publisher = nullptr);
+// every receiver's output, which is written before the loop next waits (Connection::FlushSoon); a receiver
+// whose output passes its limit is closed then. Returns the number of deliveries (PUBLISH's reply).
+size_t PubSubPublish(std::string_view channel, std::string_view message, bool shard = false);
 
 // Subscribes c to name of the given kind; false if it already was.
 bool PubSubSubscribe(Client& c, int kind, std::string_view name);
