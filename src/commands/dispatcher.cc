@@ -47,8 +47,9 @@ bool WriteIsPaused(const Client& c, CmdArgs argv) {
   if (MayReplicate(cmd)) return true;
   // EXEC is held back when its transaction writes.
   if (!cmd || cmd->name != "exec" || !c.Has(kClientMulti)) return false;
-  for (const auto& queued : c.multi_queue) {
-    std::vector<std::string_view> q(queued.begin(), queued.end());
+  std::vector<std::string_view> q;
+  for (size_t i = 0; i < c.multi_queue.size(); ++i) {
+    c.multi_queue.Get(i, &q);
     if (MayReplicate(LookupCommand(q))) return true;
   }
   return false;
@@ -174,7 +175,7 @@ void DispatchOne(Client& c, CmdArgs argv) {
       Reject(c, cmd, "ERR Command not allowed inside a transaction");
       return;
     }
-    c.multi_queue.emplace_back(argv.begin(), argv.end());
+    c.multi_queue.Push(argv);
     c.reply.Simple("QUEUED");
     return;
   }
@@ -210,7 +211,7 @@ void DispatchOne(Client& c, CmdArgs argv) {
 }  // namespace
 
 void DiscardTransaction(Client& c) {
-  c.multi_queue.clear();
+  c.multi_queue.Clear();
   c.flags &= ~(kClientMulti | kClientMultiDirty);
   UnwatchAll(c);
 }

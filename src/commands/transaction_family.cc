@@ -36,10 +36,9 @@ void ExecCmd(Client& c, CmdArgs) {
   c.flags |= kClientDenyBlocking;
   size_t n = c.multi_queue.size();
   c.reply.Array(n);
-  std::vector<std::string_view> argv;
+  static std::vector<std::string_view> argv;  // EXEC does not nest (EXEC inside MULTI is refused)
   for (size_t i = 0; i < n && i < c.multi_queue.size(); ++i) {
-    std::vector<std::string> cmd = std::move(c.multi_queue[i]);  // the slot stays, so the count does too
-    argv.assign(cmd.begin(), cmd.end());
+    c.multi_queue.Get(i, &argv);
     Dispatch(c, argv);
   }
   c.flags &= ~kClientDenyBlocking;

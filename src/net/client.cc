@@ -4,6 +4,31 @@
 
 namespace corvid {
 
+void QueuedCommands::Push(std::span<const std::string_view> argv) {
+  cmd_first_arg_.push_back(arg_end_.size());
+  for (std::string_view a : argv) {
+    bytes_.append(a);
+    arg_end_.push_back(bytes_.size());
+  }
+}
+
+void QueuedCommands::Get(size_t i, std::vector<std::string_view>* argv) const {
+  size_t first = cmd_first_arg_[i];
+  size_t last = i + 1 < cmd_first_arg_.size() ? cmd_first_arg_[i + 1] : arg_end_.size();
+  argv->clear();
+  size_t start = first == 0 ? 0 : arg_end_[first - 1];
+  for (size_t j = first; j < last; ++j) {
+    argv->emplace_back(bytes_.data() + start, arg_end_[j] - start);
+    start = arg_end_[j];
+  }
+}
+
+void QueuedCommands::Clear() {
+  bytes_.clear();
+  arg_end_.clear();
+  cmd_first_arg_.clear();
+}
+
 Client::Client() : id(0) { SelectDb(0); }
 
 Client::~Client() = default;

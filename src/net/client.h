@@ -1,7 +1,9 @@
 // Per-connection client state seen by command handlers: reply builder, selected db, identity, flags.
 #pragma once
 #include <cstdint>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "protocol/reply_builder.h"
@@ -11,6 +13,22 @@ namespace corvid {
 class Db;
 struct Command;
 class Connection;
+
+// The commands queued after MULTI, their arguments packed back to back in one buffer that keeps its capacity
+// across transactions (queueing allocates nothing once warm).
+class QueuedCommands {
+ public:
+  void Push(std::span<const std::string_view> argv);
+  // Sets *argv to the arguments of command i; the views stay valid until the next Push or Clear.
+  void Get(size_t i, std::vector<std::string_view>* argv) const;
+  size_t size() const { return cmd_first_arg_.size(); }
+  void Clear();
+
+ private:
+  std::string bytes_;
+  std::vector<size_t> arg_end_;          // end offset in bytes_ of each argument
+  std::vector<size_t> cmd_first_arg_;    // index in arg_end_ of each command's first argument
+};
 
 enum ClientFlag : uint32_t {
   kClientCloseAfterReply = 1u << 0,  // close once the output buffer is written (QUIT, protocol error)
@@ -65,7 +83,7 @@ class Client {
   const Command* cur_cmd = nullptr;
   int64_t obl_soft_since_ms = 0;  // when the output buffer first exceeded the soft limit (0 = not over)
   Connection* conn = nullptr;     // the I/O side; nullptr for fake clients (scripts, AOF loading)
-  std::vector<std::vector<std::string>> multi_queue;  // commands queued after MULTI
+  QueuedCommands multi_queue;                   // commands queued after MULTI
   uint64_t tracking_redirect = 0;               // CLIENT TRACKING REDIRECT id (0 = none)
   std::vector<std::string> tracking_prefixes;   // CLIENT TRACKING BCAST PREFIX ... (sorted)
 
