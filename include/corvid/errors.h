@@ -55,5 +55,7 @@ inline constexpr std::string_view kBitfieldType =
     "ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.";
 inline constexpr std::string_view kBitfieldOverflow = "ERR Invalid OVERFLOW type specified";
 inline constexpr std::string_view kBitfieldRo = "ERR BITFIELD_RO only supports the GET subcommand";
+inline constexpr std::string_view kHllWrongType = "WRONGTYPE Key is not a valid HyperLogLog string value.";
+inline constexpr std::string_view kHllInvalid = "INVALIDOBJ Corrupted HLL object detected";
 
 }  // namespace corvid::err

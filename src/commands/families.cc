@@ -22,6 +22,7 @@ void RegisterAllFamilies() {
   RegisterTransactionFamily(r);
   RegisterPubsubFamily(r);
   RegisterBitmapFamily(r);
+  RegisterHllFamily(r);
 }
 
 }  // namespace corvid
