@@ -23,6 +23,7 @@ void RegisterAllFamilies() {
   RegisterPubsubFamily(r);
   RegisterBitmapFamily(r);
   RegisterHllFamily(r);
+  RegisterGeoFamily(r);
 }
 
 }  // namespace corvid
