@@ -149,33 +149,37 @@ void GeodistCmd(Client& c, CmdArgs args) {
   ReplyDistance(c, geo::Distance(lon1, lat1, lon2, lat2) / to_meter);
 }
 
-void GeohashCmd(Client& c, CmdArgs args) {
+// GEOHASH/GEOPOS: an array with found(lon, lat) for each member argument that is in the set, missing() for
+// the others.
+template <typename Found, typename Missing>
+void ReplyPerMember(Client& c, CmdArgs args, Found&& found, Missing&& missing) {
   const Value* z;
   if (!ReadZset(c, args[1], &z)) return;
   c.reply.Array(args.size() - 2);
   for (size_t j = 2; j < args.size(); ++j) {
     double lon, lat;
     if (z && MemberPoint(*z, args[j], &lon, &lat))
-      c.reply.Bulk(geo::StandardHash(lon, lat));
+      found(lon, lat);
     else
-      c.reply.Null();
+      missing();
   }
 }
 
+void GeohashCmd(Client& c, CmdArgs args) {
+  ReplyPerMember(
+      c, args, [&](double lon, double lat) { c.reply.Bulk(geo::StandardHash(lon, lat)); },
+      [&] { c.reply.Null(); });
+}
+
 void GeoposCmd(Client& c, CmdArgs args) {
-  const Value* z;
-  if (!ReadZset(c, args[1], &z)) return;
-  c.reply.Array(args.size() - 2);
-  for (size_t j = 2; j < args.size(); ++j) {
-    double lon, lat;
-    if (z && MemberPoint(*z, args[j], &lon, &lat)) {
-      c.reply.Array(2);
-      ReplyCoord(c, lon);
-      ReplyCoord(c, lat);
-    } else {
-      c.reply.NullArray();
-    }
-  }
+  ReplyPerMember(
+      c, args,
+      [&](double lon, double lat) {
+        c.reply.Array(2);
+        ReplyCoord(c, lon);
+        ReplyCoord(c, lat);
+      },
+      [&] { c.reply.NullArray(); });
 }
 
 // ---- radius and box searches ----

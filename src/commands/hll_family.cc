@@ -8,6 +8,7 @@
 
 #include "commands/cmd_util.h"
 #include "commands/command.h"
+#include "commands/dispatcher.h"
 #include "db/notify.h"
 #include "ds/hyperloglog.h"
 #include "server/config.h"
@@ -90,6 +91,7 @@ void PfcountCmd(Client& c, CmdArgs args) {
     card = hll::Count(s.view(), &invalid);
     if (invalid) return c.reply.Error(err::kHllInvalid);
     hll::StoreCachedCount(&s, card);
+    SignalModifiedKey(&c, c.db(), args[1]);  // the string changed although PFCOUNT is a read command
     ++Srv().stats.dirty;
   }
   c.reply.Int(static_cast<int64_t>(card));

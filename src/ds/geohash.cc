@@ -38,37 +38,24 @@ inline uint32_t Squash(uint64_t x) {
   return static_cast<uint32_t>(x);
 }
 
-// Moves a cell one step east (d > 0) or west along longitude (the odd bits).
-void MoveX(HashBits* h, int d) {
-  uint64_t x = h->bits & 0xaaaaaaaaaaaaaaaaULL, y = h->bits & 0x5555555555555555ULL;
-  uint64_t zz = 0x5555555555555555ULL >> (64 - h->step * 2);
+// Moves a cell one step along longitude (the odd bits; east when d > 0) or latitude (the even bits; north).
+void Move(HashBits* h, int d, bool along_longitude) {
+  const uint64_t own = along_longitude ? 0xaaaaaaaaaaaaaaaaULL : 0x5555555555555555ULL, other = ~own;
+  uint64_t v = h->bits & own;
+  const uint64_t zz = other >> (64 - h->step * 2);
   if (d > 0) {
-    x = x + (zz + 1);
+    v = v + (zz + 1);
   } else {
-    x = x | zz;
-    x = x - (zz + 1);
+    v = v | zz;
+    v = v - (zz + 1);
   }
-  x &= 0xaaaaaaaaaaaaaaaaULL >> (64 - h->step * 2);
-  h->bits = x | y;
-}
-
-// Moves a cell one step north (d > 0) or south along latitude (the even bits).
-void MoveY(HashBits* h, int d) {
-  uint64_t x = h->bits & 0xaaaaaaaaaaaaaaaaULL, y = h->bits & 0x5555555555555555ULL;
-  uint64_t zz = 0xaaaaaaaaaaaaaaaaULL >> (64 - h->step * 2);
-  if (d > 0) {
-    y = y + (zz + 1);
-  } else {
-    y = y | zz;
-    y = y - (zz + 1);
-  }
-  y &= 0x5555555555555555ULL >> (64 - h->step * 2);
-  h->bits = x | y;
+  v &= own >> (64 - h->step * 2);
+  h->bits = v | (h->bits & other);
 }
 
 HashBits Moved(HashBits h, int dx, int dy) {
-  if (dx) MoveX(&h, dx);
-  if (dy) MoveY(&h, dy);
+  if (dx) Move(&h, dx, true);
+  if (dy) Move(&h, dy, false);
   return h;
 }
 
