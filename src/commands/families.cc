@@ -21,6 +21,9 @@ void RegisterAllFamilies() {
   RegisterSortFamily(r);
   RegisterTransactionFamily(r);
   RegisterPubsubFamily(r);
+  RegisterBitmapFamily(r);
+  RegisterHllFamily(r);
+  RegisterGeoFamily(r);
 }
 
 }  // namespace corvid

@@ -19,5 +19,8 @@ void RegisterZsetFamily(CommandRegistry& r);
 void RegisterSortFamily(CommandRegistry& r);
 void RegisterTransactionFamily(CommandRegistry& r);
 void RegisterPubsubFamily(CommandRegistry& r);
+void RegisterBitmapFamily(CommandRegistry& r);
+void RegisterHllFamily(CommandRegistry& r);
+void RegisterGeoFamily(CommandRegistry& r);
 
 }  // namespace corvid

@@ -58,6 +58,15 @@ SCRIPTS = {
         "ZDIFFSTORE df 2 x y", "ZDIFFSTORE df 2 x x", "ZRANGESTORE rs y 0 -1", "ZRANGESTORE rs y 5 10",
         "BZPOPMIN y 1", "BZPOPMAX y 1", "ZMPOP 2 nokey x MIN COUNT 10", "ZADD w 1 a", "BZMPOP 1 1 w MAX",
     ],
+    "bits_hll_geo": [
+        "SETBIT b 7 1", "SETBIT b 7 1", "SETBIT b 100 0", "SETBIT b 7 0", "BITFIELD b SET u8 0 1 INCRBY u8 0 0",
+        "BITFIELD b GET u8 0", "BITFIELD b OVERFLOW FAIL INCRBY u8 0 300", "BITFIELD b2 SET u8 0 0",
+        "BITOP OR d b b2", "BITOP AND d nokey", "BITOP AND d nokey", "PFADD h a b c", "PFADD h a", "PFADD h2",
+        "PFCOUNT h", "PFMERGE m h h2", "GEOADD g 13.361389 38.115556 Palermo 15.087269 37.502669 Catania",
+        "GEOADD g XX 1 1 nope", "GEORADIUS g 15 37 200 km STORE gs", "GEORADIUS g 15 37 200 km STOREDIST gs",
+        "GEORADIUS g 0 0 1 km STORE gs", "GEOSEARCHSTORE gs2 g FROMLONLAT 15 37 BYRADIUS 200 km",
+        "GEOSEARCHSTORE gs2 g FROMLONLAT 0 0 BYRADIUS 1 km",
+    ],
     "transactions": [
         "MULTI", "SET m 1", "INCR m", "LPUSH ml a", "EXEC",
     ],
