@@ -22,6 +22,7 @@ int luaopen_bit(lua_State* L);
 #include "net/client.h"
 #include "net/listener.h"
 #include "net/poller.h"
+#include "scripting/lua_libs.h"
 #include "scripting/lua_resp.h"
 #include "server/config.h"
 #include "server/log.h"
@@ -589,6 +590,7 @@ void LuaEngine::Setup() {
   const std::pair<const char*, lua_CFunction> libs[] = {
       {"", luaopen_base},          {LUA_TABLIBNAME, luaopen_table}, {LUA_STRLIBNAME, luaopen_string},
       {LUA_MATHLIBNAME, luaopen_math}, {"cjson", luaopen_cjson},       {"bit", luaopen_bit},
+      {"struct", luaopen_struct},  {"cmsgpack", luaopen_cmsgpack},
   };
   for (const auto& [name, fn] : libs) {
     lua_pushcfunction(L, fn);
@@ -629,7 +631,8 @@ void LuaEngine::Setup() {
   PushRedisTable(L);
   lua_setglobal(L, "redis");
   // Library tables become read-only; strings' metatable reads through the protected string table.
-  for (const char* name : {LUA_TABLIBNAME, LUA_STRLIBNAME, LUA_MATHLIBNAME, "coroutine", "cjson", "bit", "redis"}) {
+  for (const char* name : {LUA_TABLIBNAME, LUA_STRLIBNAME, LUA_MATHLIBNAME, "coroutine", "cjson", "bit", "struct",
+                           "cmsgpack", "redis"}) {
     lua_getglobal(L, name);
     MakeReadonly(L, false);
     lua_setglobal(L, name);

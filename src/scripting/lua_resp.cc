@@ -242,21 +242,16 @@ void LuaToResp(lua_State* L, ReplyBuilder& rb, int script_resp) {
         break;
       }
       if (GetField(L, "verbatim_string", LUA_TTABLE)) {
-        bool done = false;
-        if (GetField(L, "format", LUA_TSTRING)) {
-          if (GetField(L, "string", LUA_TSTRING)) {
-            size_t fn, sn;
-            const char* f = lua_tolstring(L, -2, &fn);
-            const char* s = lua_tolstring(L, -1, &sn);
-            if (fn == 3) {
-              rb.Verbatim({s, sn}, {f, fn});
-              done = true;
-            }
-            lua_pop(L, 1);
-          }
-          lua_pop(L, 1);
+        lua_getfield(L, -1, "format");
+        lua_getfield(L, -2, "string");
+        size_t fn = 0, sn = 0;
+        bool done = lua_type(L, -2) == LUA_TSTRING && lua_type(L, -1) == LUA_TSTRING;
+        if (done) {
+          const char* f = lua_tolstring(L, -2, &fn);
+          const char* s = lua_tolstring(L, -1, &sn);
+          rb.Verbatim({s, sn}, std::string_view(f, fn).substr(0, 3));
         }
-        lua_pop(L, 1);
+        lua_pop(L, 3);
         if (done) break;
       }
       if (GetField(L, "map", LUA_TTABLE)) {
