@@ -169,7 +169,7 @@ void FunctionListCmd(Client& c, CmdArgs args) {
       c.reply.Bulk("flags");
       std::vector<std::string_view> flags = ScriptFlagNames(f.flags);
       c.reply.Set(flags.size());
-      for (std::string_view fl : flags) c.reply.Bulk(fl);
+      for (std::string_view fl : flags) c.reply.Simple(fl);
     }
     if (with_code) {
       c.reply.Bulk("library_code");

@@ -57,7 +57,7 @@ const char* ReadRegisterArgs(lua_State* L, FunctionInfo* fi) {
   int argc = lua_gettop(L);
   if (argc < 1 || argc > 2) return "wrong number of arguments to redis.register_function";
   if (argc == 2) {
-    if (lua_type(L, 1) != LUA_TSTRING) return "first argument to redis.register_function must be a string";
+    if (!lua_isstring(L, 1)) return "first argument to redis.register_function must be a string";
     if (!lua_isfunction(L, 2)) return "second argument to redis.register_function must be a function";
     fi->name = lua_tostring(L, 1);
     lua_pushvalue(L, 2);
@@ -73,11 +73,11 @@ const char* ReadRegisterArgs(lua_State* L, FunctionInfo* fi) {
     if (lua_type(L, -2) != LUA_TSTRING) return "named argument key given to redis.register_function is not a string";
     const char* key = lua_tostring(L, -2);
     if (strcasecmp(key, "function_name") == 0) {
-      if (lua_type(L, -1) != LUA_TSTRING) return "function_name argument given to redis.register_function must be a string";
+      if (!lua_isstring(L, -1)) return "function_name argument given to redis.register_function must be a string";
       fi->name = lua_tostring(L, -1);
       have_name = true;
     } else if (strcasecmp(key, "description") == 0) {
-      if (lua_type(L, -1) != LUA_TSTRING) return "description argument given to redis.register_function must be a string";
+      if (!lua_isstring(L, -1)) return "description argument given to redis.register_function must be a string";
       fi->description = lua_tostring(L, -1);
       fi->has_description = true;
     } else if (strcasecmp(key, "callback") == 0) {
