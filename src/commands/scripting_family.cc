@@ -6,6 +6,7 @@
 #include "commands/cmd_util.h"
 #include "commands/command.h"
 #include "corvid/errors.h"
+#include "pubsub/pubsub.h"
 #include "scripting/eval_scripts.h"
 #include "scripting/functions.h"
 #include "scripting/lua_engine.h"
@@ -43,6 +44,8 @@ std::string LowerSha(std::string_view s) {
 }
 
 void EvalGeneric(Client& c, CmdArgs argv, bool by_sha, bool read_only) {
+  // Fed to MONITOR here (the command is skip_monitor) so that it shows before the commands the script runs.
+  if (MonitorsActive()) FeedMonitors(c, argv);
   CmdArgs keys, args;
   if (!SplitKeys(c, argv, &keys, &args)) return;
   std::string sha, error;
@@ -103,8 +106,12 @@ void ScriptHelpCmd(Client& c, CmdArgs) {
 
 // ---- functions ---------------------------------------------------------------------------------------------
 
-void FcallCmd(Client& c, CmdArgs args) { CallFunction(c, args, false); }
-void FcallRoCmd(Client& c, CmdArgs args) { CallFunction(c, args, true); }
+void FcallGeneric(Client& c, CmdArgs args, bool read_only) {
+  if (MonitorsActive()) FeedMonitors(c, args);  // before the function's commands, as EVAL
+  CallFunction(c, args, read_only);
+}
+void FcallCmd(Client& c, CmdArgs args) { FcallGeneric(c, args, false); }
+void FcallRoCmd(Client& c, CmdArgs args) { FcallGeneric(c, args, true); }
 
 void FunctionLoadCmd(Client& c, CmdArgs args) {
   bool replace = false;
