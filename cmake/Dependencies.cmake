@@ -15,3 +15,10 @@ find_program(CCACHE_PROGRAM ccache)
 if(CCACHE_PROGRAM)
   set(CMAKE_CXX_COMPILER_LAUNCHER ${CCACHE_PROGRAM})
 endif()
+
+# Lua 5.1 with the cjson and bit C modules, as Redis embeds them (liblua5.1-0-dev, lua-cjson-dev, lua-bitop-dev).
+pkg_check_modules(LUA51 REQUIRED IMPORTED_TARGET lua5.1)
+find_library(LUA51_CJSON_LIB NAMES liblua5.1-cjson.a lua5.1-cjson REQUIRED)
+find_library(LUA51_BITOP_LIB NAMES liblua5.1-bitop.a lua5.1-bitop REQUIRED)
+add_library(lua51_modules INTERFACE)
+target_link_libraries(lua51_modules INTERFACE ${LUA51_CJSON_LIB} ${LUA51_BITOP_LIB} PkgConfig::LUA51)

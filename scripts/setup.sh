@@ -3,7 +3,7 @@
 # Stops the redis-server service Debian starts on install: tests start their own servers on free ports.
 set -euo pipefail
 PKGS=(build-essential cmake ninja-build ccache pkg-config libasio-dev libspdlog-dev libfmt-dev libjemalloc-dev
-      libgtest-dev libgmock-dev libbenchmark-dev liblua5.1-0-dev lua-cjson-dev libssl-dev
+      libgtest-dev libgmock-dev libbenchmark-dev liblua5.1-0-dev lua-cjson-dev lua-bitop-dev libssl-dev
       redis-server redis-tools python3 python3-pytest python3-redis)
 missing=()
 for p in "${PKGS[@]}"; do

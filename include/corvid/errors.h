@@ -57,5 +57,18 @@ inline constexpr std::string_view kBitfieldOverflow = "ERR Invalid OVERFLOW type
 inline constexpr std::string_view kBitfieldRo = "ERR BITFIELD_RO only supports the GET subcommand";
 inline constexpr std::string_view kHllWrongType = "WRONGTYPE Key is not a valid HyperLogLog string value.";
 inline constexpr std::string_view kHllInvalid = "INVALIDOBJ Corrupted HLL object detected";
+// Scripting and functions.
+inline constexpr std::string_view kBusyEval =
+    "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
+inline constexpr std::string_view kBusyFunction =
+    "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.";
+inline constexpr std::string_view kNoScript = "NOSCRIPT No matching script. Please use EVAL.";
+inline constexpr std::string_view kNotBusy = "NOTBUSY No scripts in execution right now.";
+inline constexpr std::string_view kUnkillable =
+    "UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the "
+    "script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.";
+inline constexpr std::string_view kScriptWriteFlagRo = "ERR Can not execute a script with write flag using *_ro command.";
+inline constexpr std::string_view kNumkeysNegative = "ERR Number of keys can't be negative";
+inline constexpr std::string_view kNumkeysTooBig = "ERR Number of keys can't be greater than number of args";
 
 }  // namespace corvid::err

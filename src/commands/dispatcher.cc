@@ -11,6 +11,7 @@
 #include "db/watch.h"
 #include "net/client.h"
 #include "pubsub/pubsub.h"
+#include "scripting/lua_engine.h"
 #include "server/config.h"
 #include "server/server.h"
 
@@ -167,6 +168,11 @@ void DispatchOne(Client& c, CmdArgs argv) {
   // RESP2 subscribed mode and MONITOR clients may run only some commands (PubSubAllows replies the error).
   if ((c.flags & (kClientPubSub | kClientMonitor)) && !PubSubAllows(c, *cmd)) {
     ++cmd->rejected_calls;
+    return;
+  }
+  std::string_view busy;
+  if (ScriptRunning() && ScriptBusyRejects(c, *cmd, argv, &busy)) {
+    Reject(c, cmd, busy);
     return;
   }
   // Inside MULTI commands are queued; while EXEC runs them (kClientDenyBlocking) they run.

@@ -24,6 +24,7 @@ void RegisterAllFamilies() {
   RegisterBitmapFamily(r);
   RegisterHllFamily(r);
   RegisterGeoFamily(r);
+  RegisterScriptingFamily(r);
 }
 
 }  // namespace corvid

@@ -22,5 +22,6 @@ void RegisterPubsubFamily(CommandRegistry& r);
 void RegisterBitmapFamily(CommandRegistry& r);
 void RegisterHllFamily(CommandRegistry& r);
 void RegisterGeoFamily(CommandRegistry& r);
+void RegisterScriptingFamily(CommandRegistry& r);
 
 }  // namespace corvid

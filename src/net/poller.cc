@@ -34,10 +34,12 @@ int DrainOnce() {
   epoll_event events[kMaxEvents];
   int n = epoll_wait(g_epfd, events, kMaxEvents, 0);
   // Keep every connection of this batch alive until the batch is done (a command may close another client).
+  // A batch may nest inside another one (served while a script is busy): each uses the part past `base`.
   static std::vector<std::shared_ptr<Connection>> hold;
+  size_t base = hold.size();
   for (int i = 0; i < n; ++i) hold.push_back(static_cast<Connection*>(events[i].data.ptr)->shared_from_this());
   for (int i = 0; i < n; ++i) {
-    Connection* c = hold[i].get();
+    Connection* c = hold[base + i].get();
     if (c->closed()) continue;
     uint32_t ev = events[i].events;
     if (ev & (EPOLLIN | EPOLLERR | EPOLLHUP)) c->OnReadable();
@@ -47,7 +49,7 @@ int DrainOnce() {
   // clients received from this batch (publishes, invalidations, MONITOR lines, unblocked replies).
   TrackingFlushBroadcasts();
   FlushPendingWrites();
-  hold.clear();
+  hold.resize(base);
   return n;
 }
 
@@ -76,6 +78,8 @@ void InitPoller() {
 }
 
 void ShutdownPoller() { g_outer.reset(); }
+
+void PollerServeWhileBusy() { DrainOnce(); }
 
 void PollerAdd(int fd, Connection* conn) { Modify(EPOLL_CTL_ADD, fd, conn, EPOLLIN); }
 

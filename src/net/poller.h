@@ -17,6 +17,9 @@ void PollerRemove(int fd);
 void PollerWantWrite(int fd, Connection* conn, bool on);
 // Creates the epoll set and starts waiting on it from the Asio loop.
 void InitPoller();
+// Serves the clients ready now, from inside a long command (a busy script); they are answered -BUSY unless
+// their command may run meanwhile. The caller removes its own client's fd first.
+void PollerServeWhileBusy();
 // Releases the epoll set (before the event loop is destroyed).
 void ShutdownPoller();
 
