@@ -152,18 +152,20 @@ void ProtocolCmd(Client& c, CmdArgs args) {
 
 // DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]: save, flush and load the RDB file again.
 void ReloadCmd(Client& c, CmdArgs args) {
-  bool save = true, flush = true;
+  bool save = true, flush = true, merge = false;
   for (size_t j = 2; j < args.size(); ++j) {
     if (Is(args[j], "nosave")) {
       save = false;
     } else if (Is(args[j], "noflush")) {
       flush = false;
-    } else if (!Is(args[j], "merge")) {
+    } else if (Is(args[j], "merge")) {
+      merge = true;
+    } else {
       return c.reply.Error("ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.");
     }
   }
   std::string err;
-  if (!RdbReload(save, flush, &err)) return c.reply.Error(err);
+  if (!RdbReload(save, flush, merge, &err)) return c.reply.Error(err);
   c.reply.Ok();
 }
 

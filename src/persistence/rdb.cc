@@ -139,7 +139,7 @@ bool ReadWholeFile(const std::string& path, std::string* out, int* err_no) {
 
 // Loads the file at path with Redis' log lines; *missing when it does not exist.
 bool LoadFile(const std::string& path, bool* missing, std::string* err,
-              const std::function<void(size_t)>& progress = {}) {
+              const std::function<void(size_t)>& progress = {}, bool replace = false) {
   std::string data;
   int err_no = 0;
   *missing = false;
@@ -152,7 +152,7 @@ bool LoadFile(const std::string& path, bool* missing, std::string* err,
   g_state.loading_start_s = NowS();
   g_state.loading_total_bytes = data.size();
   g_state.loading_loaded_bytes = 0;
-  bool ok = RdbLoadImage(data, err, progress);
+  bool ok = RdbLoadImage(data, err, progress, replace);
   g_state.loading = false;
   return ok;
 }
@@ -215,7 +215,8 @@ bool RdbWriteDataset(int fd, std::string* err) {
   return true;
 }
 
-bool RdbLoadImage(std::string_view data, std::string* err, const std::function<void(size_t)>& progress) {
+bool RdbLoadImage(std::string_view data, std::string* err, const std::function<void(size_t)>& progress,
+                  bool replace) {
   rdb::Reader r(data);
   auto fail = [&](std::string_view what) {
     r.Fail(what);
@@ -322,7 +323,11 @@ bool RdbLoadImage(std::string_view data, std::string* err, const std::function<v
               ++expired;
               break;
             }
-            if (db->Find(key)) return fail(fmt::format("RDB has duplicated key '{}' in DB {}", key, db->index()));
+            if (replace) {
+              db->Delete(key);
+            } else if (db->Find(key)) {
+              return fail(fmt::format("RDB has duplicated key '{}' in DB {}", key, db->index()));
+            }
             KeyEntry* e = db->Add(key, std::move(v));
             if (expire_ms != -1) db->SetExpire(e, expire_ms);
             RestoreLruOrLfu(e->val, freq, idle);
@@ -465,7 +470,7 @@ bool RdbShutdown(bool save) {
   return true;
 }
 
-bool RdbReload(bool save, bool flush, std::string* err) {
+bool RdbReload(bool save, bool flush, bool merge, std::string* err) {
   if (save && !RdbSave()) {
     *err = "ERR Error trying to save the RDB dump, check server logs.";
     return false;
@@ -474,7 +479,7 @@ bool RdbReload(bool save, bool flush, std::string* err) {
     for (auto& db : Srv().dbs) db->Clear();
   bool missing;
   std::string load_err;
-  if (!LoadFile(DbPath(), &missing, &load_err)) {
+  if (!LoadFile(DbPath(), &missing, &load_err, {}, merge)) {
     LogWarning("{}", load_err);
     *err = "ERR Error trying to load the RDB dump, check server logs.";
     return false;

@@ -44,9 +44,11 @@ void RegisterRdbOpcodeLoader(uint8_t opcode, RdbOpcodeLoadFn fn);
 // type that cannot be saved.
 bool RdbWriteDataset(int fd, std::string* err);
 // Loads an RDB image into the databases (added to what they hold). progress(bytes_read) is called every
-// loading-process-events-interval-bytes. False with *err naming the offset on corrupt or truncated data
-// (the databases may then hold part of the image).
-bool RdbLoadImage(std::string_view data, std::string* err, const std::function<void(size_t)>& progress = {});
+// loading-process-events-interval-bytes. A key already present is an error unless `replace` (DEBUG RELOAD
+// MERGE). False with *err naming the offset on corrupt or truncated data (the databases may then hold part of
+// the image).
+bool RdbLoadImage(std::string_view data, std::string* err, const std::function<void(size_t)>& progress = {},
+                  bool replace = false);
 
 // SAVE: writes dir/dbfilename synchronously; logs and returns false on failure.
 bool RdbSave();
@@ -61,8 +63,9 @@ bool RdbLoadAtStartup();
 // Shutdown: stops a running child and saves when `save` is true (SHUTDOWN SAVE, or save points configured
 // and not NOSAVE). False if that save failed.
 bool RdbShutdown(bool save);
-// DEBUG RELOAD: save (unless !save), flush (unless !flush) and load the file again. False with *err.
-bool RdbReload(bool save, bool flush, std::string* err);
+// DEBUG RELOAD: save (unless !save), flush (unless !flush) and load the file again, its keys replacing those
+// present when merge. False with *err.
+bool RdbReload(bool save, bool flush, bool merge, std::string* err);
 // Sets the LRU idle time or LFU counter of a loaded or restored value as Redis' objectSetLRUOrLFU: freq under
 // an LFU maxmemory-policy, idle_s (seconds) otherwise; a negative argument leaves the value as it is.
 void RestoreLruOrLfu(Value& v, int64_t freq, int64_t idle_s);

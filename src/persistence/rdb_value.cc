@@ -163,14 +163,6 @@ bool ZipmapEntries(std::string_view zm, std::vector<std::string>* out) {
   return p + 1 == zm.size() && out->size() % 2 == 0;
 }
 
-// False if the field,value,... (or member,score,...) list names a field twice.
-bool PairsUnique(const std::vector<std::string>& items) {
-  std::unordered_set<std::string_view> seen;
-  for (size_t i = 0; i < items.size(); i += 2)
-    if (!seen.insert(items[i]).second) return false;
-  return true;
-}
-
 // A listpack holding items, in order.
 Listpack* ListpackOf(const std::vector<std::string>& items) {
   auto* lp = new Listpack();
@@ -178,12 +170,30 @@ Listpack* ListpackOf(const std::vector<std::string>& items) {
   return lp;
 }
 
-// The longest element of a listpack (integers count as their decimal length).
-size_t MaxElementLen(const Listpack& lp) {
-  size_t m = 0;
+// The checks Redis makes with sanitize-dump-payload (corvid always makes them, so that corrupt data cannot break
+// the invariants the commands rely on): hash fields are unique; zset pairs are (member, score) with scores that
+// are numbers, strictly ascending by (score, member).
+bool PairsWellFormed(const Listpack& lp, bool zset) {
+  std::unordered_set<std::string> seen;
   char buf[LpValue::kIntBufSize];
-  for (Listpack::Pos p = lp.First(); p != Listpack::kNoPos; p = lp.Next(p)) m = std::max(m, lp.Get(p).AsString(buf).size());
-  return m;
+  std::string prev_member;
+  double prev_score = 0;
+  bool first = true;
+  for (Listpack::Pos p = lp.First(); p != Listpack::kNoPos; p = lp.Next(lp.Next(p))) {
+    std::string member(lp.Get(p).AsString(buf));
+    if (zset) {
+      LpValue sv = lp.Get(lp.Next(p));
+      double score = sv.is_int ? static_cast<double>(sv.num) : ZsetParseStoredScore(sv.str);
+      if (std::isnan(score)) return false;
+      if (!first && (score < prev_score || (score == prev_score && member <= prev_member))) return false;
+      prev_score = score;
+      prev_member = member;
+      first = false;
+    } else if (!seen.insert(std::move(member)).second) {
+      return false;
+    }
+  }
+  return true;
 }
 
 // A listpack blob read from the RDB and checked element by element.
@@ -194,12 +204,10 @@ bool ReadListpack(Reader& r, std::string* blob) {
 }
 
 // A hash listpack (from HASH_LISTPACK or converted from a ziplist/zipmap) as Redis 7.0 keeps it after loading:
-// converted to a hashtable when it has too many fields or a too-long element.
+// converted to a hashtable when it has too many fields (long elements stay, as in Redis 7.0).
 void FinishHash(Listpack* lp, Value* out) {
   *out = Value::Collection(ObjType::kHash, ObjEnc::kListpack, lp);
-  const ServerConfig& cfg = Cfg();
-  if (lp->Size() / 2 > Limit(cfg.hash_max_listpack_entries) || MaxElementLen(*lp) > Limit(cfg.hash_max_listpack_value))
-    HashConvertToTable(*out);
+  if (lp->Size() / 2 > Limit(Cfg().hash_max_listpack_entries)) HashConvertToTable(*out);
 }
 
 // A zset listpack, converted to a skiplist when it has too many members.
@@ -249,7 +257,13 @@ LoadResult LoadList(Reader& r, uint8_t type, Value* out) {
     }
     Listpack lp = Listpack::FromBytes(s);
     if (lp.Empty()) continue;  // Redis skips empty nodes silently
-    ql->AppendListpack(std::move(lp));
+    if (lp.Size() <= UINT16_MAX) {
+      ql->AppendListpack(std::move(lp));
+      continue;
+    }
+    char buf[LpValue::kIntBufSize];  // too many for one node: push one by one
+    for (Listpack::Pos p = lp.First(); p != Listpack::kNoPos; p = lp.Next(p))
+      ql->Push(Quicklist::Where::kTail, lp.Get(p).AsString(buf));
   }
   return ql->Empty() ? LoadResult::kEmpty : LoadResult::kOk;
 }
@@ -329,6 +343,10 @@ LoadResult LoadBlob(Reader& r, uint8_t type, Value* out) {
       r.Fail("Listpack integrity check failed.");
       return LoadResult::kError;
     }
+    if (!PairsWellFormed(lp, type == kTypeZsetListpack)) {
+      r.Fail(type == kTypeZsetListpack ? "Zset listpack integrity check failed." : "Duplicate hash fields detected");
+      return LoadResult::kError;
+    }
     auto* p = new Listpack(std::move(lp));
     if (type == kTypeHashListpack)
       FinishHash(p, out);
@@ -360,14 +378,16 @@ LoadResult LoadBlob(Reader& r, uint8_t type, Value* out) {
     for (const std::string& s : items) ListOf(*out)->Push(Quicklist::Where::kTail, s);
     return LoadResult::kOk;
   }
-  if (items.size() % 2 || !PairsUnique(items)) {
+  Listpack* lp = ListpackOf(items);
+  if (items.size() % 2 || !PairsWellFormed(*lp, type == kTypeZsetZiplist)) {
+    delete lp;
     r.Fail("Ziplist integrity check failed.");
     return LoadResult::kError;
   }
   if (type == kTypeZsetZiplist)
-    FinishZset(ListpackOf(items), out);
+    FinishZset(lp, out);
   else
-    FinishHash(ListpackOf(items), out);
+    FinishHash(lp, out);
   return LoadResult::kOk;
 }
 
