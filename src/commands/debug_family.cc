@@ -10,6 +10,7 @@
 
 #include "commands/cmd_util.h"
 #include "commands/command.h"
+#include "persistence/rdb.h"
 #include "server/config.h"
 #include "server/server.h"
 #include "db/collections.h"
@@ -149,6 +150,25 @@ void ProtocolCmd(Client& c, CmdArgs args) {
   }
 }
 
+// DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]: save, flush and load the RDB file again.
+void ReloadCmd(Client& c, CmdArgs args) {
+  bool save = true, flush = true, merge = false;
+  for (size_t j = 2; j < args.size(); ++j) {
+    if (Is(args[j], "nosave")) {
+      save = false;
+    } else if (Is(args[j], "noflush")) {
+      flush = false;
+    } else if (Is(args[j], "merge")) {
+      merge = true;
+    } else {
+      return c.reply.Error("ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.");
+    }
+  }
+  std::string err;
+  if (!RdbReload(save, flush, merge, &err)) return c.reply.Error(err);
+  c.reply.Ok();
+}
+
 bool DebugAllowed(const Client& c) {
   ProtectedAction a = Cfg().enable_debug_command;
   if (a == ProtectedAction::kYes) return true;
@@ -177,6 +197,12 @@ void DebugCmd(Client& c, CmdArgs args) {
                       "    Setting it to 0 disables expiring keys in background when they are not",
                       "    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the",
                       "    default.",
+                      "RELOAD [option ...]",
+                      "    Save the RDB on disk and reload it back to memory. Valid <option> values:",
+                      "    * MERGE: conflicting keys will be loaded from RDB.",
+                      "    * NOFLUSH: the existing database will not be removed before load, but",
+                      "      conflicting keys will generate an exception and kill the server.",
+                      "    * NOSAVE: the database will be loaded from an existing RDB file.",
                       "SLEEP <seconds>", "    Stop the server for <seconds>. Decimals allowed."});
   }
   if (Is(sub, "digest") && n == 2) return DigestCmd(c);
@@ -184,6 +210,7 @@ void DebugCmd(Client& c, CmdArgs args) {
   if (Is(sub, "populate") && n >= 3 && n <= 5) return PopulateCmd(c, args);
   if (Is(sub, "object") && n == 3) return ObjectCmd(c, args);
   if (Is(sub, "protocol") && n == 3) return ProtocolCmd(c, args);
+  if (Is(sub, "reload")) return ReloadCmd(c, args);
   if (Is(sub, "sleep") && n == 3) {
     double secs;
     if (!StringToDouble(args[2], &secs) || secs < 0) return c.reply.Error(err::kNotFloat);

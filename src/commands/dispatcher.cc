@@ -10,6 +10,7 @@
 #include "db/tracking.h"
 #include "db/watch.h"
 #include "net/client.h"
+#include "persistence/rdb.h"
 #include "pubsub/pubsub.h"
 #include "scripting/lua_engine.h"
 #include "server/config.h"
@@ -168,6 +169,14 @@ void DispatchOne(Client& c, CmdArgs argv) {
   // RESP2 subscribed mode and MONITOR clients may run only some commands (PubSubAllows replies the error).
   if ((c.flags & (kClientPubSub | kClientMonitor)) && !PubSubAllows(c, *cmd)) {
     ++cmd->rejected_calls;
+    return;
+  }
+  if (RdbWritesRefused() && ((cmd->flags & kCmdWrite) || cmd->name == "ping")) {
+    Reject(c, cmd, err::kMisconf);
+    return;
+  }
+  if (Rdb().loading && !(cmd->flags & kCmdLoading)) {
+    Reject(c, cmd, err::kLoading);
     return;
   }
   std::string_view busy;

@@ -25,6 +25,7 @@ void RegisterAllFamilies() {
   RegisterHllFamily(r);
   RegisterGeoFamily(r);
   RegisterScriptingFamily(r);
+  RegisterPersistenceFamily(r);
 }
 
 }  // namespace corvid

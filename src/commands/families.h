@@ -23,5 +23,6 @@ void RegisterBitmapFamily(CommandRegistry& r);
 void RegisterHllFamily(CommandRegistry& r);
 void RegisterGeoFamily(CommandRegistry& r);
 void RegisterScriptingFamily(CommandRegistry& r);
+void RegisterPersistenceFamily(CommandRegistry& r);
 
 }  // namespace corvid

@@ -13,6 +13,7 @@
 #include "commands/command.h"
 #include "db/tracking.h"
 #include "pubsub/pubsub.h"
+#include "persistence/rdb.h"
 #include "server/config.h"
 #include "server/cron.h"
 #include "server/memory.h"
@@ -110,15 +111,36 @@ void MemorySection(Out& o) {
 
 void PersistenceSection(Out& o) {
   Server& s = Srv();
-  Field(o, "loading:0");
+  const RdbState& r = Rdb();
+  int64_t now_s = s.now_ms / 1000;
+  Field(o, "loading:{}", r.loading ? 1 : 0);
   Field(o, "async_loading:0");
+  Field(o, "current_cow_peak:0");
+  Field(o, "current_cow_size:0");
+  Field(o, "current_cow_size_age:0");
+  Field(o, "current_fork_perc:0.00");
+  Field(o, "current_save_keys_processed:0");
+  Field(o, "current_save_keys_total:0");
+  if (r.loading) {
+    int64_t elapsed = now_s - r.loading_start_s;
+    double perc = r.loading_total_bytes ? 100.0 * r.loading_loaded_bytes / r.loading_total_bytes : 0;
+    Field(o, "loading_start_time:{}", r.loading_start_s);
+    Field(o, "loading_total_bytes:{}", r.loading_total_bytes);
+    Field(o, "loading_rdb_used_mem:0");
+    Field(o, "loading_loaded_bytes:{}", r.loading_loaded_bytes);
+    Field(o, "loading_loaded_perc:{:.2f}", perc);
+    Field(o, "loading_eta_seconds:{}", perc > 0 ? static_cast<int64_t>(elapsed * (100 - perc) / perc) : 1);
+  }
   Field(o, "rdb_changes_since_last_save:{}", s.stats.dirty);
-  Field(o, "rdb_bgsave_in_progress:0");
+  Field(o, "rdb_bgsave_in_progress:{}", r.child_pid != -1 ? 1 : 0);
   Field(o, "rdb_last_save_time:{}", s.lastsave_s);
-  Field(o, "rdb_last_bgsave_status:ok");
-  Field(o, "rdb_last_bgsave_time_sec:-1");
-  Field(o, "rdb_current_bgsave_time_sec:-1");
-  Field(o, "rdb_saves:0");
+  Field(o, "rdb_last_bgsave_status:{}", r.last_bgsave_ok ? "ok" : "err");
+  Field(o, "rdb_last_bgsave_time_sec:{}", r.last_bgsave_time_sec);
+  Field(o, "rdb_current_bgsave_time_sec:{}", r.child_pid != -1 ? now_s - r.bgsave_start_s : -1);
+  Field(o, "rdb_saves:{}", r.saves);
+  Field(o, "rdb_last_cow_size:0");
+  Field(o, "rdb_last_load_keys_expired:{}", r.last_load_keys_expired);
+  Field(o, "rdb_last_load_keys_loaded:{}", r.last_load_keys_loaded);
   Field(o, "aof_enabled:0");
   Field(o, "aof_rewrite_in_progress:0");
   Field(o, "aof_rewrite_scheduled:0");
@@ -269,9 +291,14 @@ void TimeCmd(Client& c, CmdArgs) {
 void LastsaveCmd(Client& c, CmdArgs) { c.reply.Int(Srv().lastsave_s); }
 
 void ShutdownCmd(Client& c, CmdArgs args) {
-  bool abort_shutdown = false;
+  bool abort_shutdown = false, save = false, nosave = false, force = false;
   for (size_t i = 1; i < args.size(); ++i) {
-    if (Is(args[i], "NOSAVE") || Is(args[i], "SAVE") || Is(args[i], "NOW") || Is(args[i], "FORCE")) continue;
+    if (Is(args[i], "NOSAVE") || Is(args[i], "SAVE") || Is(args[i], "NOW") || Is(args[i], "FORCE")) {
+      save |= Is(args[i], "SAVE");
+      nosave |= Is(args[i], "NOSAVE");
+      force |= Is(args[i], "FORCE");
+      continue;
+    }
     if (Is(args[i], "ABORT")) {
       abort_shutdown = true;
       continue;
@@ -282,7 +309,9 @@ void ShutdownCmd(Client& c, CmdArgs args) {
     if (args.size() > 2) return c.reply.Error(err::kSyntax);
     return c.reply.Error("ERR No shutdown in progress.");
   }
-  // No persistence yet: every form shuts down at once (nothing to save).
+  if (save && nosave) return c.reply.Error(err::kSyntax);
+  if (!RdbShutdown(save || (!nosave && !Cfg().save.empty())) && !force)
+    return c.reply.Error("ERR Errors trying to SHUTDOWN. Check logs.");
   c.flags |= kClientCloseAsap;
   RequestShutdown();
 }

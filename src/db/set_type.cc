@@ -53,8 +53,9 @@ bool DictAdd(SetDict* d, std::string_view m) {
   return true;
 }
 
-// Replaces the intset of v by a hashtable holding the same members.
-void ConvertToHashtable(Value& v) {
+}  // namespace
+
+void SetConvertToTable(Value& v) {
   Intset* is = IntsetOf(v);
   auto* d = new SetDict();
   char buf[kInt64Chars];
@@ -63,11 +64,13 @@ void ConvertToHashtable(Value& v) {
   v.ResetCollection(ObjEnc::kHashtable, d);
 }
 
+namespace {
+
 // Adds an integer to the intset of v, converting when it grows too big.
 bool IntsetAdd(Value& v, int64_t x) {
   Intset* is = IntsetOf(v);
   if (!is->Add(x)) return false;
-  if (is->Size() > SetMaxIntsetEntries()) ConvertToHashtable(v);
+  if (is->Size() > SetMaxIntsetEntries()) SetConvertToTable(v);
   return true;
 }
 
@@ -125,7 +128,7 @@ bool SetAdd(Value& v, std::string_view m) {
   if (IsIntset(v)) {
     int64_t x;
     if (StringToInt64(m, &x)) return IntsetAdd(v, x);
-    ConvertToHashtable(v);
+    SetConvertToTable(v);
   }
   return DictAdd(DictOf(v), m);
 }

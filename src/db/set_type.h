@@ -62,6 +62,8 @@ size_t SetMaxIntsetEntries();
 // An empty set (an empty intset, like Redis' createIntsetObject); adds decide its final encoding.
 Value NewSet();
 size_t SetSize(const Value& v);
+// Replaces an intset by a hashtable holding the same members (RDB loading of big sets). REQUIRES: intset.
+void SetConvertToTable(Value& v);
 // Adds m; false if it was present. Converts intset -> hashtable when m is not an integer or the intset grows
 // past SetMaxIntsetEntries().
 bool SetAdd(Value& v, std::string_view m);

@@ -7,6 +7,7 @@
 #include "net/client.h"
 #include "net/connection.h"
 #include "net/listener.h"
+#include "persistence/rdb.h"
 #include "server/config.h"
 #include "server/server.h"
 
@@ -75,6 +76,7 @@ void Tick() {
   for (auto& db : srv.dbs) db->Housekeep(1000 / static_cast<int64_t>(srv.dbs.size()) + 1);
   CloseTimedOutClients();
   ResumeAfterPause();
+  RdbCron();
   g_timer->expires_after(std::chrono::microseconds(period_us));
   g_timer->async_wait([](const asio::error_code& ec) {
     if (!ec) Tick();

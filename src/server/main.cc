@@ -13,6 +13,7 @@
 #include "net/connection.h"
 #include "net/listener.h"
 #include "net/poller.h"
+#include "persistence/rdb.h"
 #include "server/config.h"
 #include "server/cron.h"
 #include "server/log.h"
@@ -152,12 +153,18 @@ int main(int argc, char** argv) {
   if (!StartListeners()) return 1;
   if (cfg.daemonize || !cfg.pidfile.empty()) WritePidFile();
   LogNotice("Server initialized");
+  if (!RdbLoadAtStartup()) return 1;
 
   asio::signal_set signals(Io(), SIGTERM, SIGINT);
   std::function<void(const asio::error_code&, int)> on_signal = [&](const asio::error_code& ec, int sig) {
     if (ec) return;
     LogWarning("Received {} scheduling shutdown...", sig == SIGINT ? "SIGINT" : "SIGTERM");
-    RequestShutdown();
+    if (RdbShutdown(!Cfg().save.empty())) {
+      RequestShutdown();
+    } else {
+      LogWarning("Errors trying to shut down the server. Check the logs for more information.");
+      signals.async_wait(on_signal);
+    }
   };
   signals.async_wait(on_signal);
   StartCron();
