@@ -7,11 +7,13 @@
 #include "commands/cmd_util.h"
 #include "corvid/errors.h"
 #include "db/blocking.h"
+#include "db/evict.h"
 #include "db/tracking.h"
 #include "db/watch.h"
 #include "net/client.h"
 #include "pubsub/pubsub.h"
 #include "server/config.h"
+#include "server/latency.h"
 #include "server/server.h"
 
 namespace corvid {
@@ -163,6 +165,10 @@ void DispatchOne(Client& c, CmdArgs argv) {
     Reject(c, cmd, err::kNoAuth);
     return;
   }
+  if (Cfg().maxmemory && !MemoryAllowsCommand(c, *cmd)) {
+    Reject(c, cmd, err::kOom);
+    return;
+  }
   // RESP2 subscribed mode and MONITOR clients may run only some commands (PubSubAllows replies the error).
   if ((c.flags & (kClientPubSub | kClientMonitor)) && !PubSubAllows(c, *cmd)) {
     ++cmd->rejected_calls;
@@ -191,6 +197,7 @@ void DispatchOne(Client& c, CmdArgs argv) {
   if (c.flags & kClientReplySkipNext) c.flags = (c.flags & ~kClientReplySkipNext) | kClientReplySkip;
   UpdateClock();
   cmd->usec += srv.now_us - start;
+  ObserveCommand(c, *cmd, argv, srv.now_us - start);
   ++cmd->calls;
   ++srv.stats.total_commands_processed;
   std::string_view e = c.reply.TakeLastError();

@@ -21,6 +21,8 @@ void RegisterAllFamilies() {
   RegisterSortFamily(r);
   RegisterTransactionFamily(r);
   RegisterPubsubFamily(r);
+  RegisterSlowlogFamily(r);
+  RegisterLatencyFamily(r);
 }
 
 }  // namespace corvid

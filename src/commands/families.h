@@ -19,5 +19,7 @@ void RegisterZsetFamily(CommandRegistry& r);
 void RegisterSortFamily(CommandRegistry& r);
 void RegisterTransactionFamily(CommandRegistry& r);
 void RegisterPubsubFamily(CommandRegistry& r);
+void RegisterSlowlogFamily(CommandRegistry& r);
+void RegisterLatencyFamily(CommandRegistry& r);
 
 }  // namespace corvid

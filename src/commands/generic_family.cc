@@ -9,6 +9,7 @@
 
 #include "commands/cmd_util.h"
 #include "commands/command.h"
+#include "db/evict.h"
 #include "db/notify.h"
 #include "db/tracking.h"
 #include "db/watch.h"
@@ -70,18 +71,6 @@ bool MoveKey(Db& src, Db& dst, std::string_view key) {
   NotifyKeyspaceEvent(kNotifyGeneric, "move_to", key, dst.index());
   ++Srv().stats.dirty;
   return true;
-}
-
-// Milliseconds since the value was last touched (Redis' estimateObjectIdleTime, 24-bit clock in seconds).
-int64_t IdleMs(const Value& v) {
-  uint32_t now = Srv().lru_clock, lru = v.lru();
-  uint32_t secs = now >= lru ? now - lru : (0xFFFFFF - lru) + now;
-  return static_cast<int64_t>(secs) * 1000;
-}
-
-bool LfuPolicy() {
-  MaxmemoryPolicy p = Cfg().maxmemory_policy;
-  return p == MaxmemoryPolicy::kVolatileLfu || p == MaxmemoryPolicy::kAllkeysLfu;
 }
 
 bool LruPolicy() {
@@ -343,28 +332,28 @@ void ObjectRefcountCmd(Client& c, CmdArgs args) {
   if (!e) return;
   // Redis shares the integers 0..9999 (unless an LRU/LFU maxmemory policy is set): they report INT_MAX.
   bool shared = e->val.IsInt() && e->val.int_val() >= 0 && e->val.int_val() < 10000 &&
-                !(Cfg().maxmemory > 0 && (LruPolicy() || LfuPolicy()));
+                !(Cfg().maxmemory > 0 && (LruPolicy() || LfuPolicyActive()));
   c.reply.Int(shared ? INT_MAX : 1);
 }
 
 void ObjectIdletimeCmd(Client& c, CmdArgs args) {
   KeyEntry* e = ObjectLookup(c, args[2]);
   if (!e) return;
-  if (LfuPolicy())
+  if (LfuPolicyActive())
     return c.reply.Error(
         "ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between "
         "policies at runtime LRU and LFU data will take some time to adjust.");
-  c.reply.Int(IdleMs(e->val) / 1000);
+  c.reply.Int(static_cast<int64_t>(IdleTimeMs(e->val) / 1000));
 }
 
 void ObjectFreqCmd(Client& c, CmdArgs args) {
   KeyEntry* e = ObjectLookup(c, args[2]);
   if (!e) return;
-  if (!LfuPolicy())
+  if (!LfuPolicyActive())
     return c.reply.Error(
         "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching "
         "between policies at runtime LRU and LFU data will take some time to adjust.");
-  c.reply.Int(e->val.lru() & 0xFF);
+  c.reply.Int(LfuDecrAndReturn(e->val));
 }
 
 void ObjectHelpCmd(Client& c, CmdArgs) {

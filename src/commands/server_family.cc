@@ -15,6 +15,7 @@
 #include "pubsub/pubsub.h"
 #include "server/config.h"
 #include "server/cron.h"
+#include "server/latency.h"
 #include "server/memory.h"
 #include "server/server.h"
 #include "server/version.h"
@@ -210,7 +211,21 @@ void CommandstatsSection(Out& o) {
   }
 }
 
-void LatencystatsSection(Out&) {}
+// p50=1.003,p99=...: each configured percentile of each command's latency histogram, in microseconds.
+void LatencystatsSection(Out& o) {
+  if (!Cfg().latency_tracking) return;
+  const std::vector<double>& pcts = Cfg().latency_tracking_info_percentiles;
+  for (Command* c : Commands().All()) {
+    if (!c->latency_hist) continue;
+    o += "latency_percentiles_usec_" + c->fullname + ":";
+    for (size_t j = 0; j < pcts.size(); ++j) {
+      if (j) o += ',';
+      fmt::format_to(std::back_inserter(o), "p{}={:.3f}", pcts[j],
+                     static_cast<double>(c->latency_hist->ValueAtPercentile(pcts[j])) / 1000.0);
+    }
+    o += "\r\n";
+  }
+}
 
 struct Section {
   const char* name;

@@ -1,6 +1,7 @@
 #include "server/memory.h"
 
 #include <malloc.h>
+#include <pthread.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -9,6 +10,8 @@
 
 #ifdef CORVID_JEMALLOC
 #include <jemalloc/jemalloc.h>
+#elif defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/allocator_interface.h>
 #endif
 
 namespace corvid {
@@ -22,7 +25,41 @@ uint64_t ReadRss() {
   fclose(f);
   return n == 2 ? static_cast<uint64_t>(pages_rss) * sysconf(_SC_PAGESIZE) : 0;
 }
+#ifdef CORVID_JEMALLOC
+// The loop thread's cumulative allocated / deallocated byte counters (jemalloc's thread.allocatedp and
+// thread.deallocatedp), and the offset that turns their difference into the process-wide figure.
+struct ThreadCounters {
+  uint64_t* allocated = nullptr;
+  uint64_t* deallocated = nullptr;
+  int64_t offset = 0;
+  bool ready = false;
+};
+ThreadCounters g_counters;
+
+void BindThreadCounters() {
+  size_t sz = sizeof(uint64_t*);
+  if (mallctl("thread.allocatedp", &g_counters.allocated, &sz, nullptr, 0) != 0) return;
+  sz = sizeof(uint64_t*);
+  if (mallctl("thread.deallocatedp", &g_counters.deallocated, &sz, nullptr, 0) != 0) return;
+  g_counters.ready = true;
+}
+
+int64_t ThreadNet() { return static_cast<int64_t>(*g_counters.allocated - *g_counters.deallocated); }
+#endif
 }  // namespace
+
+uint64_t UsedMemory() {
+#ifdef CORVID_JEMALLOC
+  if (!g_counters.ready) return ReadMemoryStats().allocated;
+  int64_t v = g_counters.offset + ThreadNet();
+  return v > 0 ? static_cast<uint64_t>(v) : 0;
+#elif defined(__SANITIZE_ADDRESS__)
+  return __sanitizer_get_current_allocated_bytes();
+#else
+  struct mallinfo2 mi = mallinfo2();
+  return mi.uordblks + mi.hblkhd;
+#endif
+}
 
 MemoryStats ReadMemoryStats() {
   MemoryStats m;
@@ -36,6 +73,16 @@ MemoryStats ReadMemoryStats() {
   if (mallctl("stats.allocated", &v, &sz, nullptr, 0) == 0) m.allocated = v;
   if (mallctl("stats.active", &v, &sz, nullptr, 0) == 0) m.active = v;
   if (mallctl("stats.resident", &v, &sz, nullptr, 0) == 0) m.resident = v;
+  // Calibration is only meaningful on the thread whose counters were bound (the loop thread, first caller).
+  static const pthread_t loop_thread = pthread_self();
+  if (pthread_equal(loop_thread, pthread_self())) {
+    if (!g_counters.ready) BindThreadCounters();
+    if (g_counters.ready) g_counters.offset = static_cast<int64_t>(m.allocated) - ThreadNet();
+  }
+#elif defined(__SANITIZE_ADDRESS__)
+  m.allocated = __sanitizer_get_current_allocated_bytes();
+  m.active = m.allocated;
+  m.resident = m.rss;
 #else
   struct mallinfo2 mi = mallinfo2();
   m.allocated = mi.uordblks + mi.hblkhd;
