@@ -23,6 +23,7 @@ void RegisterAllFamilies() {
   RegisterPubsubFamily(r);
   RegisterSlowlogFamily(r);
   RegisterLatencyFamily(r);
+  RegisterMemoryFamily(r);
 }
 
 }  // namespace corvid

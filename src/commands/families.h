@@ -21,5 +21,6 @@ void RegisterTransactionFamily(CommandRegistry& r);
 void RegisterPubsubFamily(CommandRegistry& r);
 void RegisterSlowlogFamily(CommandRegistry& r);
 void RegisterLatencyFamily(CommandRegistry& r);
+void RegisterMemoryFamily(CommandRegistry& r);
 
 }  // namespace corvid

@@ -150,6 +150,18 @@ int64_t EvictionTimeLimitUs() {
 }
 
 bool g_eviction_scheduled = false;
+// INFO total_eviction_exceeded_time / current_eviction_exceeded_time.
+int64_t g_exceeded_since_us = 0;
+uint64_t g_exceeded_total_ms = 0;
+
+void NoteExceeded(bool over) {
+  if (over && g_exceeded_since_us == 0) {
+    g_exceeded_since_us = MonotonicUs();
+  } else if (!over && g_exceeded_since_us != 0) {
+    g_exceeded_total_ms += static_cast<uint64_t>(MonotonicUs() - g_exceeded_since_us) / 1000;
+    g_exceeded_since_us = 0;
+  }
+}
 
 // Continues an eviction cut short by its time budget on the next turn of the event loop.
 void ScheduleEviction() {
@@ -221,10 +233,14 @@ uint64_t IdleTimeMs(const Value& v) {
 
 EvictResult PerformEvictions() {
   uint64_t maxmem = Cfg().maxmemory;
-  if (maxmem == 0) return EvictResult::kOk;
+  if (maxmem == 0) {
+    NoteExceeded(false);
+    return EvictResult::kOk;
+  }
   // No evictions while clients are paused (the data set must not change under a failover/pause).
   if (Srv().clients_paused_until_ms > Srv().now_ms) return EvictResult::kOk;
   uint64_t used = UsedMemory();
+  NoteExceeded(used > maxmem);
   if (used <= maxmem) return EvictResult::kOk;
   MaxmemoryPolicy p = Cfg().maxmemory_policy;
   if (p == MaxmemoryPolicy::kNoEviction) return EvictResult::kFail;
@@ -253,7 +269,13 @@ EvictResult PerformEvictions() {
     }
   }
   LatencyAddSampleIfNeeded("eviction-cycle", (MonotonicUs() - start) / 1000);
+  NoteExceeded(UsedMemory() > maxmem);
   return result;
+}
+
+uint64_t EvictionExceededMs(bool current_only) {
+  uint64_t current = g_exceeded_since_us ? static_cast<uint64_t>(MonotonicUs() - g_exceeded_since_us) / 1000 : 0;
+  return current_only ? current : g_exceeded_total_ms + current;
 }
 
 bool MemoryAllowsCommand(const Client& c, const Command& cmd) {

@@ -29,5 +29,7 @@ EvictResult PerformEvictions();
 // The maxmemory check before a command: evicts if needed; false when c must get the OOM error for cmd (a
 // denyoom command, an EXEC queueing one, or any command queued inside MULTI) because memory could not be freed.
 bool MemoryAllowsCommand(const Client& c, const Command& cmd);
+// Milliseconds used memory has been over maxmemory: in total, and in the current stretch (0 when under).
+uint64_t EvictionExceededMs(bool current_only);
 
 }  // namespace corvid

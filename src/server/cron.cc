@@ -11,6 +11,7 @@
 #include "server/config.h"
 #include "server/latency.h"
 #include "server/memory.h"
+#include "server/metrics.h"
 #include "server/server.h"
 
 namespace corvid {
@@ -40,7 +41,9 @@ void ActiveExpireCycle(int64_t budget_us) {
       if (r.sampled == 0 || r.expired * 100 / r.sampled <= kExpireAcceptableStalePercent) break;
     }
   }
-  LatencyAddSampleIfNeeded("expire-cycle", (MonotonicUs() - start) / 1000);
+  int64_t elapsed_us = MonotonicUs() - start;
+  srv.stats.expire_cycle_us += static_cast<uint64_t>(elapsed_us);
+  LatencyAddSampleIfNeeded("expire-cycle", elapsed_us / 1000);
   if (total_sampled) {
     // INFO expired_stale_perc: running estimate, as Redis.
     uint64_t perc = total_expired * 100 / total_sampled;
@@ -77,6 +80,7 @@ void Tick() {
   ActiveExpireCycle(period_us * kExpireCycleTimePercent / 100);
   ReadMemoryStats();  // recalibrates UsedMemory() for the maxmemory checks
   if (Cfg().maxmemory) PerformEvictions();
+  TrackInstantaneousMetrics();
   TrackingFlushBroadcasts();
   for (auto& db : srv.dbs) db->Housekeep(1000 / static_cast<int64_t>(srv.dbs.size()) + 1);
   CloseTimedOutClients();

@@ -8,6 +8,12 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
+#include "net/client.h"
+#include "net/connection.h"
+#include "server/server.h"
+
 #ifdef CORVID_JEMALLOC
 #include <jemalloc/jemalloc.h>
 #elif defined(__SANITIZE_ADDRESS__)
@@ -46,6 +52,8 @@ void BindThreadCounters() {
 
 int64_t ThreadNet() { return static_cast<int64_t>(*g_counters.allocated - *g_counters.deallocated); }
 #endif
+
+uint64_t g_peak = 0, g_startup = 0;
 }  // namespace
 
 uint64_t UsedMemory() {
@@ -89,7 +97,30 @@ MemoryStats ReadMemoryStats() {
   m.active = m.allocated;
   m.resident = m.rss;
 #endif
+  g_peak = std::max(g_peak, m.allocated);
+  if (g_startup == 0) g_startup = m.allocated;  // the first reading is the cron's first tick, before any client
   return m;
+}
+
+MemoryOverhead ReadMemoryOverhead() {
+  MemoryOverhead o;
+  o.stats = ReadMemoryStats();
+  o.peak = g_peak;
+  o.startup = g_startup;
+  for (auto& [id, c] : Srv().clients) {
+    size_t q = c->conn ? c->conn->QueryBufferCapacity() : 0;
+    o.clients_normal += q + c->out.Capacity() + sizeof(Client);
+  }
+  o.overhead_total = o.startup + o.clients_normal;
+  for (auto& db : Srv().dbs) {
+    if (db->size() == 0) continue;
+    MemoryOverhead::DbTables t{db->index(), db->keys().BucketBytes(), db->OverheadBytes() - db->keys().BucketBytes()};
+    o.overhead_total += t.main + t.expires;
+    o.keys += db->size();
+    o.dbs.push_back(t);
+  }
+  o.dataset = o.stats.allocated > o.overhead_total ? o.stats.allocated - o.overhead_total : 0;
+  return o;
 }
 
 std::string BytesToHuman(uint64_t n) {
@@ -99,6 +130,28 @@ std::string BytesToHuman(uint64_t n) {
   if (n < 1024ull * 1024 * 1024) return fmt::format("{:.2f}M", d / (1024 * 1024));
   if (n < 1024ull * 1024 * 1024 * 1024) return fmt::format("{:.2f}G", d / (1024.0 * 1024 * 1024));
   return fmt::format("{:.2f}T", d / (1024.0 * 1024 * 1024 * 1024));
+}
+
+std::string AllocatorStatsText() {
+#ifdef CORVID_JEMALLOC
+  std::string out;
+  malloc_stats_print([](void* arg, const char* text) { static_cast<std::string*>(arg)->append(text); }, &out,
+                     nullptr);
+  return out;
+#else
+  return "Stats not supported for the current allocator";
+#endif
+}
+
+void PurgeAllocator() {
+#ifdef CORVID_JEMALLOC
+  unsigned narenas = 0;
+  size_t sz = sizeof(narenas);
+  if (mallctl("arenas.narenas", &narenas, &sz, nullptr, 0) == 0) {
+    std::string name = fmt::format("arena.{}.purge", narenas);  // index narenas = every arena
+    mallctl(name.c_str(), nullptr, nullptr, nullptr, 0);
+  }
+#endif
 }
 
 std::string AllocatorName() {

@@ -122,8 +122,9 @@ def test_lru_keeps_recently_used_keys(mm):
     used = mm.info("memory")["used_memory"]
     mm.config_set("maxmemory", base + (used - base) // 3)  # two thirds of the keys must go
     mm.ping()
-    assert mm.info("stats")["evicted_keys"] > 2000
-    assert count(mm, "hot", 2000) >= 1800
+    evicted = mm.info("stats")["evicted_keys"]
+    assert evicted > 1000
+    assert 2000 - count(mm, "hot", 2000) <= evicted // 10  # nearly all of the evicted keys were cold
     mm.config_set("maxmemory-samples", 5)
 
 

@@ -1,6 +1,8 @@
 """SLOWLOG, LATENCY (monitor and histograms) and INFO latencystats: reply shapes and contents that do not
 depend on timing. Runs against Redis too (CORVID_SERVER=/usr/bin/redis-server)."""
 
+import subprocess
+
 import pytest
 import redis
 
@@ -134,3 +136,79 @@ def test_latency_histogram_and_info_latencystats(obs):
     obs.config_set("latency-tracking", "yes")
     obs.config_resetstat()
     assert "latency_percentiles_usec_set" not in obs.info("latencystats")
+
+
+def test_memory_usage_and_stats(r):
+    r.set("small", "v")
+    small = r.memory_usage("small")
+    assert 0 < small <= 72  # Redis 7.0.15 answers 72 for this key
+    r.rpush("list", *range(1000))
+    assert r.memory_usage("list") > small
+    assert r.memory_usage("list", samples=0) == r.memory_usage("list") or not is_corvid(r)
+    assert r.memory_usage("missing") is None
+    stats = r.execute_command("MEMORY", "STATS")
+    stats = dict(zip(stats[0::2], stats[1::2]))
+    for field in ("peak.allocated", "total.allocated", "startup.allocated", "overhead.total", "keys.count",
+                  "dataset.bytes", "fragmentation", "db.0"):
+        assert field in stats
+    assert stats["keys.count"] == 2
+    assert stats["peak.allocated"] >= stats["total.allocated"] * 0.9
+    doctor = r.execute_command("MEMORY", "DOCTOR")
+    assert "Sam" in (doctor.decode() if isinstance(doctor, bytes) else doctor)
+    assert r.execute_command("MEMORY", "PURGE") in ("OK", b"OK", True)
+    assert "jemalloc" in r.execute_command("MEMORY", "MALLOC-STATS") or not is_corvid(r)
+
+
+def is_corvid(r):
+    return "corvid_version" in r.info("server")
+
+
+def test_info_memory_and_stats_fields(r):
+    info = r.info("everything")
+    for field in ("used_memory_startup", "used_memory_dataset_perc", "allocator_frag_bytes", "rss_overhead_ratio",
+                  "mem_clients_normal", "mem_not_counted_for_evict", "instantaneous_ops_per_sec",
+                  "instantaneous_input_kbps", "total_eviction_exceeded_time", "current_eviction_exceeded_time",
+                  "expire_cycle_cpu_milliseconds", "evicted_keys", "keyspace_hits", "mem_fragmentation_ratio"):
+        assert field in info, field
+    assert info["used_memory_startup"] <= info["used_memory"]
+    assert info["used_memory_peak"] >= info["used_memory_startup"]
+
+
+def cli_output(server, *args, timeout=20):
+    return server.cli(*args, timeout=timeout).stdout
+
+
+def test_redis_cli_bigkeys_memkeys_hotkeys_and_stat(r, server):
+    r.rpush("biglist", *range(100))
+    r.hset("bighash", mapping={"f%d" % i: i for i in range(10)})
+    r.set("bigstring", "x" * 500)
+    for i in range(50):
+        r.set("s%d" % i, i)
+    out = cli_output(server, "--bigkeys")
+    assert "Biggest   list found '\"biglist\"' has 100 items" in out
+    assert "Biggest   hash found '\"bighash\"' has 10 fields" in out
+    assert "Biggest string found '\"bigstring\"' has 500 bytes" in out
+    assert "Sampled 53 keys in the keyspace!" in out
+    out = cli_output(server, "--memkeys")
+    assert "Biggest   list found '\"biglist\"' has" in out and "Sampled 53 keys" in out
+    # without an LFU policy redis-cli refuses (OBJECT FREQ answers an error)
+    assert "LFU" in server.cli("--hotkeys").stderr
+    r.config_set("maxmemory-policy", "allkeys-lfu")
+    try:
+        r.set("hot", "x")
+        for _ in range(200):
+            r.get("hot")
+        out = cli_output(server, "--hotkeys")
+        assert 'keyname: "hot"' in out
+        assert "Sampled 54 keys" in out
+    finally:
+        r.config_set("maxmemory-policy", "noeviction")
+    try:
+        subprocess.run(["stdbuf", "-o0", "redis-cli", "-p", str(server.port), "--stat", "-i", "0.2"],
+                       capture_output=True, text=True, timeout=1.5)
+        out = ""
+    except subprocess.TimeoutExpired as e:
+        out = e.stdout.decode() if isinstance(e.stdout, bytes) else (e.stdout or "")
+    lines = out.splitlines()
+    assert lines[0].startswith("------- data ------")
+    assert lines[2].split()[0] == "54"  # keys
