@@ -1,9 +1,12 @@
 #include "server/latency.h"
 
+#include <strings.h>
+
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 
 #include "net/client.h"
 #include "server/config.h"
@@ -125,10 +128,14 @@ size_t LatencyReset(const std::vector<std::string_view>& names) {
   }
   size_t n = 0;
   for (std::string_view name : names) {
-    auto it = g_events.find(name);
-    if (it == g_events.end()) continue;
-    g_events.erase(it);
-    ++n;
+    for (auto it = g_events.begin(); it != g_events.end();) {
+      if (it->first.size() == name.size() && strncasecmp(it->first.data(), name.data(), name.size()) == 0) {
+        it = g_events.erase(it);
+        ++n;
+      } else {
+        ++it;
+      }
+    }
   }
   return n;
 }
@@ -217,8 +224,10 @@ std::string LatencyGraph(std::string_view event, const LatencySeries& s) {
   return out;
 }
 
+// Redis' createLatencyReport for the events corvid records (no fork / AOF events, no THP check).
 std::string LatencyDoctorReport() {
-  if (Cfg().latency_monitor_threshold == 0)
+  const ServerConfig& cfg = Cfg();
+  if (g_events.empty() && cfg.latency_monitor_threshold == 0)
     return "I'm sorry, Dave, I can't do that. Latency monitoring is disabled in this Redis instance. You may use "
            "\"CONFIG SET latency-monitor-threshold <milliseconds>.\" in order to enable it. If we weren't in a "
            "deep space mission I'd suggest to take a look at https://redis.io/topics/latency-monitor.\n";
@@ -228,30 +237,81 @@ std::string LatencyDoctorReport() {
   std::string out =
       "Dave, I have observed latency spikes in this Redis instance. You don't mind talking about it, do you "
       "Dave?\n\n";
-  int i = 0;
-  bool commands = false;
+  bool slowlog_enabled = false, slowlog_tuning = false, slowlog_inspect = false, scheduler = false, hz = false,
+       large_objects = false, mass_eviction = false;
+  int num = 0;
+  int64_t now = Srv().now_ms / 1000;
   for (const auto& [name, s] : g_events) {
     std::vector<LatencySample> v = s.Ordered();
-    double sum = 0;
-    for (const LatencySample& x : v) sum += x.latency;
-    double avg = v.empty() ? 0 : sum / static_cast<double>(v.size());
-    double mad = 0;
-    for (const LatencySample& x : v) mad += std::fabs(x.latency - avg);
-    if (!v.empty()) mad /= static_cast<double>(v.size());
-    double period = v.size() > 1 ? static_cast<double>(v.back().time - v.front().time) / static_cast<double>(v.size()) : 0;
+    uint64_t sum = 0;
+    int64_t oldest = 0;
+    for (const LatencySample& x : v) {
+      sum += x.latency;
+      if (oldest == 0 || x.time < oldest) oldest = x.time;
+    }
+    uint64_t avg = v.empty() ? 0 : sum / v.size(), mad = 0;
+    int64_t period = v.empty() ? 0 : std::max<int64_t>(now - oldest, 1);
+    for (const LatencySample& x : v) mad += static_cast<uint64_t>(std::llabs(static_cast<int64_t>(avg) - x.latency));
+    if (!v.empty()) mad /= v.size();
     out += fmt::format(
-        "{}. {}: {} latency spikes (average {}ms, mean deviation {}ms, period {:.2f} sec). Worst all time "
-        "event {}ms.\n",
-        ++i, name, v.size(), static_cast<int64_t>(avg), static_cast<int64_t>(mad), period, s.max);
-    if (name == "command" || name == "fast-command") commands = true;
+        "{}. {}: {} latency spikes (average {}ms, mean deviation {}ms, period {:.2f} sec). Worst all time event "
+        "{}ms.\n",
+        ++num, name, v.size(), avg, mad, static_cast<double>(period) / static_cast<double>(v.size()), s.max);
+    if (name == "command") {
+      if (cfg.slowlog_log_slower_than < 0) slowlog_enabled = true;
+      else if (cfg.slowlog_log_slower_than / 1000 > cfg.latency_monitor_threshold) slowlog_tuning = true;
+      slowlog_inspect = large_objects = true;
+    } else if (name == "fast-command") {
+      scheduler = true;
+    } else if (name == "expire-cycle") {
+      hz = large_objects = true;
+    } else if (name == "eviction-del") {
+      large_objects = true;
+    } else if (name == "eviction-cycle") {
+      mass_eviction = true;
+    }
   }
+  bool any = slowlog_enabled || slowlog_tuning || slowlog_inspect || scheduler || hz || large_objects ||
+             mass_eviction;
+  if (!any)
+    return out + "\nWhile there are latency events logged, I'm not able to suggest any easy fix. Please use the "
+                 "Redis community to get some help, providing this report in your help request.\n";
   out += "\nI have a few advices for you:\n\n";
-  if (commands)
+  uint64_t suggested = static_cast<uint64_t>(cfg.latency_monitor_threshold) * 1000;
+  if (slowlog_enabled)
+    out += fmt::format(
+        "- There are latency issues with potentially slow commands you are using. Try to enable the Slow Log "
+        "Redis feature using the command 'CONFIG SET slowlog-log-slower-than {}'. If the Slow log is disabled "
+        "Redis is not able to log slow commands execution for you.\n",
+        suggested);
+  if (slowlog_tuning)
+    out += fmt::format(
+        "- Your current Slow Log configuration only logs events that are slower than your configured latency "
+        "monitor threshold. Please use 'CONFIG SET slowlog-log-slower-than {}'.\n",
+        suggested);
+  if (slowlog_inspect)
     out += "- Check your Slow Log to understand what are the commands you are running which are too slow to "
-           "execute. Please check https://redis.io/commands/slowlog for more information.\n"
-           "- Deleting, expiring or evicting (because of maxmemory policy) large objects is a blocking "
-           "operation. If you have very large objects that are often deleted, expired, or evicted, try to "
-           "fragment those objects into multiple smaller objects.\n";
+           "execute. Please check https://redis.io/commands/slowlog for more information.\n";
+  if (scheduler)
+    out += "- The system is slow to execute Redis code paths not containing system calls. This usually means the "
+           "system does not provide Redis CPU time to run for long periods. You should try to:\n"
+           "  1) Lower the system load.\n"
+           "  2) Use a computer / VM just for Redis if you are running other software in the same system.\n"
+           "  3) Check if you have a \"noisy neighbour\" problem.\n"
+           "  4) Check with 'redis-cli --intrinsic-latency 100' what is the intrinsic latency in your system.\n"
+           "  5) Check if the problem is allocator-related by recompiling Redis with MALLOC=libc, if you are using "
+           "Jemalloc. However this may create fragmentation problems.\n";
+  if (hz && cfg.hz < 100)
+    out += "- In order to make the Redis keys expiring process more incremental, try to set the 'hz' configuration "
+           "parameter to 100 using 'CONFIG SET hz 100'.\n";
+  if (large_objects)
+    out += "- Deleting, expiring or evicting (because of maxmemory policy) large objects is a blocking operation. "
+           "If you have very large objects that are often deleted, expired, or evicted, try to fragment those "
+           "objects into multiple smaller objects.\n";
+  if (mass_eviction)
+    out += "- Sudden changes to the 'maxmemory' setting via 'CONFIG SET', or allocation of large objects via sets "
+           "or sorted sets intersections, STORE option of SORT, Redis Cluster large keys migrations (RESTORE "
+           "command), may create sudden memory pressure forcing the server to block trying to evict keys. \n";
   return out;
 }
 

@@ -40,7 +40,7 @@ struct LatencySeries {
 
 // Every event with samples, by name.
 const std::map<std::string, LatencySeries, std::less<>>& LatencyEvents();
-// Forgets the named events (all when names is empty); returns how many were forgotten.
+// Forgets the named events, case-insensitively (all when names is empty); returns how many were forgotten.
 size_t LatencyReset(const std::vector<std::string_view>& names);
 // LATENCY GRAPH's text for one event (Redis' sparkline, 80 columns, 4 rows, labels = time ago).
 std::string LatencyGraph(std::string_view event, const LatencySeries& s);
