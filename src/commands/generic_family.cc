@@ -10,6 +10,7 @@
 #include "commands/cmd_util.h"
 #include "commands/command.h"
 #include "db/evict.h"
+#include "db/lazyfree.h"
 #include "db/notify.h"
 #include "db/tracking.h"
 #include "db/watch.h"
@@ -80,16 +81,23 @@ bool LruPolicy() {
 
 // ---- handlers ----
 
-void DelCmd(Client& c, CmdArgs args) {
+// DEL (lazily when lazyfree-lazy-user-del) and UNLINK (always lazily): big values are freed in the background.
+void DelGeneric(Client& c, CmdArgs args, bool lazy) {
   int64_t n = 0;
   for (size_t i = 1; i < args.size(); ++i) {
-    if (!c.db().Delete(args[i])) continue;
+    KeyEntry* e = c.db().Find(args[i]);
+    if (!e) continue;
+    if (lazy) FreeValueLazily(c.db().Detach(e));
+    else c.db().DeleteEntry(e);
     ++n;
     NotifyKeyspaceEvent(kNotifyGeneric, "del", args[i], c.db_index());
   }
   Srv().stats.dirty += n;
   c.reply.Int(n);
 }
+
+void DelCmd(Client& c, CmdArgs args) { DelGeneric(c, args, Cfg().lazyfree_lazy_user_del); }
+void UnlinkCmd(Client& c, CmdArgs args) { DelGeneric(c, args, true); }
 
 void ExistsCmd(Client& c, CmdArgs args) {
   int64_t n = 0;
@@ -382,7 +390,7 @@ void WaitCmd(Client& c, CmdArgs args) {
 
 constexpr CommandRow kRows[] = {
     {"del", -2, "write", 1, -1, 1, "@keyspace @write @slow", DelCmd, "RM delete", "key...", "1.0.0", "Removes keys"},
-    {"unlink", -2, "write fast", 1, -1, 1, "@keyspace @write @fast", DelCmd, "RM delete", "key...", "4.0.0", "Removes keys, freeing large values in the background"},
+    {"unlink", -2, "write fast", 1, -1, 1, "@keyspace @write @fast", UnlinkCmd, "RM delete", "key...", "4.0.0", "Removes keys, freeing large values in the background"},
     {"exists", -2, "readonly fast", 1, -1, 1, "@keyspace @read @fast", ExistsCmd, "RO", "key...", "1.0.0", "Counts how many of the given keys exist"},
     {"type", 2, "readonly fast", 1, 1, 1, "@keyspace @read @fast", TypeCmd, "RO", "key", "1.0.0", "Returns the type of the value at a key"},
     {"keys", 2, "readonly", 0, 0, 0, "@keyspace @read @slow @dangerous", KeysCmd, "", "pattern:pattern", "1.0.0", "Returns every key matching a pattern"},

@@ -18,6 +18,7 @@
 #include "server/latency.h"
 #include "server/metrics.h"
 #include "db/evict.h"
+#include "db/lazyfree.h"
 #include "server/memory.h"
 #include "server/server.h"
 #include "server/version.h"
@@ -138,8 +139,8 @@ void MemorySection(Out& o) {
   Field(o, "mem_aof_buffer:0");
   Field(o, "mem_allocator:{}", AllocatorName());
   Field(o, "active_defrag_running:0");
-  Field(o, "lazyfree_pending_objects:0");
-  Field(o, "lazyfreed_objects:0");
+  Field(o, "lazyfree_pending_objects:{}", LazyfreePendingObjects());
+  Field(o, "lazyfreed_objects:{}", LazyfreedObjects());
 }
 
 void PersistenceSection(Out& o) {

@@ -9,6 +9,7 @@
 
 #include "commands/command.h"
 #include "commands/dispatcher.h"
+#include "db/lazyfree.h"
 #include "db/notify.h"
 #include "net/client.h"
 #include "net/listener.h"
@@ -174,14 +175,19 @@ void ScheduleEviction() {
   });
 }
 
-void EvictKey(Db& db, KeyEntry* e) {
+// Deletes an evicted key (freeing a big value in the background when lazyfree-lazy-eviction); returns the
+// bytes handed to the background thread, which the memory counters do not see freed yet.
+uint64_t EvictKey(Db& db, KeyEntry* e) {
   std::string key(e->key.view());
   int64_t start = MonotonicUs();
-  db.DeleteEntry(e);
+  uint64_t deferred = 0;
+  if (Cfg().lazyfree_lazy_eviction) deferred = FreeValueLazily(db.Detach(e));
+  else db.DeleteEntry(e);
   LatencyAddSampleIfNeeded("eviction-del", (MonotonicUs() - start) / 1000);
   ++Srv().stats.evicted_keys;
   SignalModifiedKey(nullptr, db, key);
   NotifyKeyspaceEvent(kNotifyEvicted, "evicted", key, db.index());
+  return deferred;
 }
 
 bool IsCommand(const Command& cmd, const char* name) {
@@ -256,9 +262,10 @@ EvictResult PerformEvictions() {
       break;
     }
     uint64_t before = UsedMemory();
-    EvictKey(*db, victim);
+    uint64_t deferred = EvictKey(*db, victim);
     uint64_t after = UsedMemory();
     if (before > after) freed += before - after;
+    freed += deferred;
     if (++evicted % 16 == 0) {
       if (UsedMemory() <= maxmem) break;  // freed by other means meanwhile
       if (MonotonicUs() - start > limit) {

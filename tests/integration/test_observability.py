@@ -212,3 +212,23 @@ def test_redis_cli_bigkeys_memkeys_hotkeys_and_stat(r, server):
     lines = out.splitlines()
     assert lines[0].startswith("------- data ------")
     assert lines[2].split()[0] == "54"  # keys
+
+
+def test_unlink_and_lazy_user_del_free_big_values_in_the_background(r):
+    from conftest import wait_until
+    r.config_resetstat()
+    base = r.info("memory")["lazyfreed_objects"]
+    r.hset("bigh", mapping={"f%d" % i: i for i in range(20000)})
+    r.rpush("smalllist", *range(1000))  # a few quicklist nodes: freed at once
+    r.sadd("small", 1, 2, 3)
+    assert r.unlink("bigh", "smalllist", "small", "nokey") == 3
+    assert r.dbsize() == 0
+    assert wait_until(lambda: r.info("memory")["lazyfreed_objects"] == base + 1)
+    assert r.info("memory")["lazyfree_pending_objects"] == 0
+    r.config_set("lazyfree-lazy-user-del", "yes")
+    try:
+        r.zadd("bigz", {"m%d" % i: i for i in range(20000)})
+        assert r.delete("bigz") == 1
+        assert wait_until(lambda: r.info("memory")["lazyfreed_objects"] == base + 2)
+    finally:
+        r.config_set("lazyfree-lazy-user-del", "no")
