@@ -30,6 +30,7 @@ inline constexpr std::string_view kTimeoutNegative = "ERR timeout is negative";
 inline constexpr std::string_view kTimeoutNotFloat = "ERR timeout is not a float or out of range";
 inline constexpr std::string_view kOffsetOutOfRange = "ERR offset is out of range";
 inline constexpr std::string_view kNoProto = "NOPROTO unsupported protocol version";
+inline constexpr std::string_view kOom = "OOM command not allowed when used memory > 'maxmemory'.";
 inline constexpr std::string_view kUnsupportedProtoHello = "ERR Protocol version is not an integer or out of range";
 inline constexpr std::string_view kLoading = "LOADING Redis is loading the dataset in memory";
 inline constexpr std::string_view kMisconf =
@@ -55,6 +56,9 @@ inline constexpr std::string_view kProtoExpectedDollar = "ERR Protocol error: ex
 inline constexpr std::string_view kUnknownCommand = "ERR unknown command '{}', with args beginning with: {}";
 inline constexpr std::string_view kWrongArity = "ERR wrong number of arguments for '{}' command";
 inline constexpr std::string_view kUnknownSubcommand = "ERR unknown subcommand '{}'. Try {} HELP.";
+// {} = the subcommand as typed, then the command in upper case.
+inline constexpr std::string_view kSubcommandSyntax =
+    "ERR unknown subcommand or wrong number of arguments for '{}'. Try {} HELP.";
 
 // Bitmaps, HyperLogLog, geo.
 inline constexpr std::string_view kBitOffset = "ERR bit offset is not an integer or out of range";

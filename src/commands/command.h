@@ -11,6 +11,7 @@
 namespace corvid {
 
 class Client;
+class LatencyHistogram;
 using CmdArgs = std::span<const std::string_view>;  // args[0] is the command name as the client sent it
 using Handler = void (*)(Client& c, CmdArgs args);
 
@@ -76,6 +77,7 @@ struct Command {
   std::vector<Command*> subcommands;  // in registration order
   // Stats for INFO commandstats.
   uint64_t calls = 0, usec = 0, rejected_calls = 0, failed_calls = 0;
+  LatencyHistogram* latency_hist = nullptr;  // LATENCY HISTOGRAM / INFO latencystats (server/latency.h owns it)
 };
 
 // The registry of every command; built once at start-up by RegisterAllFamilies().

@@ -11,6 +11,7 @@
 #include "commands/cmd_util.h"
 #include "commands/command.h"
 #include "persistence/rdb.h"
+#include "db/evict.h"
 #include "server/config.h"
 #include "server/server.h"
 #include "db/collections.h"
@@ -90,8 +91,7 @@ void ObjectCmd(Client& c, CmdArgs args) {
   KeyEntry* e = c.db().Find(args[2]);
   if (!e) return c.reply.Error(err::kNoSuchKey);
   const Value& v = e->val;
-  uint32_t now = Srv().lru_clock;
-  uint32_t idle = now >= v.lru() ? now - v.lru() : 0xFFFFFF - v.lru() + now;
+  uint64_t idle = IdleTimeMs(v) / 1000;
   // serializedlength: the RDB string length without compression (an approximation of Redis' figure).
   size_t len = v.IsString() ? (v.IsInt() ? 5 : v.StringLen() + (v.StringLen() < 64 ? 1 : v.StringLen() < 16384 ? 2 : 5)) : 0;
   c.reply.Simple(fmt::format("Value at:{} refcount:1 encoding:{} serializedlength:{} lru:{} lru_seconds_idle:{}",

@@ -7,6 +7,7 @@
 #include "commands/cmd_util.h"
 #include "corvid/errors.h"
 #include "db/blocking.h"
+#include "db/evict.h"
 #include "db/tracking.h"
 #include "db/watch.h"
 #include "net/client.h"
@@ -14,6 +15,7 @@
 #include "pubsub/pubsub.h"
 #include "scripting/lua_engine.h"
 #include "server/config.h"
+#include "server/latency.h"
 #include "server/server.h"
 
 namespace corvid {
@@ -166,6 +168,10 @@ void DispatchOne(Client& c, CmdArgs argv) {
     Reject(c, cmd, err::kNoAuth);
     return;
   }
+  if (Cfg().maxmemory && !MemoryAllowsCommand(c, *cmd)) {
+    Reject(c, cmd, err::kOom);
+    return;
+  }
   // RESP2 subscribed mode and MONITOR clients may run only some commands (PubSubAllows replies the error).
   if ((c.flags & (kClientPubSub | kClientMonitor)) && !PubSubAllows(c, *cmd)) {
     ++cmd->rejected_calls;
@@ -207,6 +213,7 @@ void DispatchOne(Client& c, CmdArgs argv) {
   if (c.flags & kClientReplySkipNext) c.flags = (c.flags & ~kClientReplySkipNext) | kClientReplySkip;
   UpdateClock();
   cmd->usec += srv.now_us - start;
+  ObserveCommand(c, *cmd, argv, srv.now_us - start);
   ++cmd->calls;
   ++srv.stats.total_commands_processed;
   std::string_view e = c.reply.TakeLastError();

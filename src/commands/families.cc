@@ -26,6 +26,9 @@ void RegisterAllFamilies() {
   RegisterGeoFamily(r);
   RegisterScriptingFamily(r);
   RegisterPersistenceFamily(r);
+  RegisterSlowlogFamily(r);
+  RegisterLatencyFamily(r);
+  RegisterMemoryFamily(r);
 }
 
 }  // namespace corvid

@@ -24,5 +24,8 @@ void RegisterHllFamily(CommandRegistry& r);
 void RegisterGeoFamily(CommandRegistry& r);
 void RegisterScriptingFamily(CommandRegistry& r);
 void RegisterPersistenceFamily(CommandRegistry& r);
+void RegisterSlowlogFamily(CommandRegistry& r);
+void RegisterLatencyFamily(CommandRegistry& r);
+void RegisterMemoryFamily(CommandRegistry& r);
 
 }  // namespace corvid

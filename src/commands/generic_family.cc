@@ -9,6 +9,8 @@
 
 #include "commands/cmd_util.h"
 #include "commands/command.h"
+#include "db/evict.h"
+#include "db/lazyfree.h"
 #include "db/notify.h"
 #include "db/tracking.h"
 #include "db/watch.h"
@@ -72,18 +74,6 @@ bool MoveKey(Db& src, Db& dst, std::string_view key) {
   return true;
 }
 
-// Milliseconds since the value was last touched (Redis' estimateObjectIdleTime, 24-bit clock in seconds).
-int64_t IdleMs(const Value& v) {
-  uint32_t now = Srv().lru_clock, lru = v.lru();
-  uint32_t secs = now >= lru ? now - lru : (0xFFFFFF - lru) + now;
-  return static_cast<int64_t>(secs) * 1000;
-}
-
-bool LfuPolicy() {
-  MaxmemoryPolicy p = Cfg().maxmemory_policy;
-  return p == MaxmemoryPolicy::kVolatileLfu || p == MaxmemoryPolicy::kAllkeysLfu;
-}
-
 bool LruPolicy() {
   MaxmemoryPolicy p = Cfg().maxmemory_policy;
   return p == MaxmemoryPolicy::kVolatileLru || p == MaxmemoryPolicy::kAllkeysLru;
@@ -91,16 +81,23 @@ bool LruPolicy() {
 
 // ---- handlers ----
 
-void DelCmd(Client& c, CmdArgs args) {
+// DEL (lazily when lazyfree-lazy-user-del) and UNLINK (always lazily): big values are freed in the background.
+void DelGeneric(Client& c, CmdArgs args, bool lazy) {
   int64_t n = 0;
   for (size_t i = 1; i < args.size(); ++i) {
-    if (!c.db().Delete(args[i])) continue;
+    KeyEntry* e = c.db().Find(args[i]);
+    if (!e) continue;
+    if (lazy) FreeValueLazily(c.db().Detach(e));
+    else c.db().DeleteEntry(e);
     ++n;
     NotifyKeyspaceEvent(kNotifyGeneric, "del", args[i], c.db_index());
   }
   Srv().stats.dirty += n;
   c.reply.Int(n);
 }
+
+void DelCmd(Client& c, CmdArgs args) { DelGeneric(c, args, Cfg().lazyfree_lazy_user_del); }
+void UnlinkCmd(Client& c, CmdArgs args) { DelGeneric(c, args, true); }
 
 void ExistsCmd(Client& c, CmdArgs args) {
   int64_t n = 0;
@@ -343,28 +340,28 @@ void ObjectRefcountCmd(Client& c, CmdArgs args) {
   if (!e) return;
   // Redis shares the integers 0..9999 (unless an LRU/LFU maxmemory policy is set): they report INT_MAX.
   bool shared = e->val.IsInt() && e->val.int_val() >= 0 && e->val.int_val() < 10000 &&
-                !(Cfg().maxmemory > 0 && (LruPolicy() || LfuPolicy()));
+                !(Cfg().maxmemory > 0 && (LruPolicy() || LfuPolicyActive()));
   c.reply.Int(shared ? INT_MAX : 1);
 }
 
 void ObjectIdletimeCmd(Client& c, CmdArgs args) {
   KeyEntry* e = ObjectLookup(c, args[2]);
   if (!e) return;
-  if (LfuPolicy())
+  if (LfuPolicyActive())
     return c.reply.Error(
         "ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between "
         "policies at runtime LRU and LFU data will take some time to adjust.");
-  c.reply.Int(IdleMs(e->val) / 1000);
+  c.reply.Int(static_cast<int64_t>(IdleTimeMs(e->val) / 1000));
 }
 
 void ObjectFreqCmd(Client& c, CmdArgs args) {
   KeyEntry* e = ObjectLookup(c, args[2]);
   if (!e) return;
-  if (!LfuPolicy())
+  if (!LfuPolicyActive())
     return c.reply.Error(
         "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching "
         "between policies at runtime LRU and LFU data will take some time to adjust.");
-  c.reply.Int(e->val.lru() & 0xFF);
+  c.reply.Int(LfuDecrAndReturn(e->val));
 }
 
 void ObjectHelpCmd(Client& c, CmdArgs) {
@@ -393,7 +390,7 @@ void WaitCmd(Client& c, CmdArgs args) {
 
 constexpr CommandRow kRows[] = {
     {"del", -2, "write", 1, -1, 1, "@keyspace @write @slow", DelCmd, "RM delete", "key...", "1.0.0", "Removes keys"},
-    {"unlink", -2, "write fast", 1, -1, 1, "@keyspace @write @fast", DelCmd, "RM delete", "key...", "4.0.0", "Removes keys, freeing large values in the background"},
+    {"unlink", -2, "write fast", 1, -1, 1, "@keyspace @write @fast", UnlinkCmd, "RM delete", "key...", "4.0.0", "Removes keys, freeing large values in the background"},
     {"exists", -2, "readonly fast", 1, -1, 1, "@keyspace @read @fast", ExistsCmd, "RO", "key...", "1.0.0", "Counts how many of the given keys exist"},
     {"type", 2, "readonly fast", 1, 1, 1, "@keyspace @read @fast", TypeCmd, "RO", "key", "1.0.0", "Returns the type of the value at a key"},
     {"keys", 2, "readonly", 0, 0, 0, "@keyspace @read @slow @dangerous", KeysCmd, "", "pattern:pattern", "1.0.0", "Returns every key matching a pattern"},

@@ -16,6 +16,10 @@
 #include "persistence/rdb.h"
 #include "server/config.h"
 #include "server/cron.h"
+#include "server/latency.h"
+#include "server/metrics.h"
+#include "db/evict.h"
+#include "db/lazyfree.h"
 #include "server/memory.h"
 #include "server/server.h"
 #include "server/version.h"
@@ -77,36 +81,67 @@ void ClientsSection(Out& o) {
 }
 
 void MemorySection(Out& o) {
-  MemoryStats m = ReadMemoryStats();
-  static uint64_t peak = 0;
-  peak = std::max(peak, m.allocated);
-  uint64_t overhead = 0;
-  for (auto& db : Srv().dbs) overhead += db->OverheadBytes();
+  MemoryOverhead mo = ReadMemoryOverhead();
+  const MemoryStats& m = mo.stats;
   uint64_t maxmem = Cfg().maxmemory;
+  auto ratio = [](uint64_t a, uint64_t b) { return b ? static_cast<double>(a) / static_cast<double>(b) : 0.0; };
+  auto diff = [](uint64_t a, uint64_t b) { return static_cast<int64_t>(a) - static_cast<int64_t>(b); };
+  uint64_t net = m.allocated > mo.startup ? m.allocated - mo.startup : 0;
+  uint64_t total_system = static_cast<uint64_t>(sysconf(_SC_PHYS_PAGES)) * sysconf(_SC_PAGESIZE);
   Field(o, "used_memory:{}", m.allocated);
   Field(o, "used_memory_human:{}", BytesToHuman(m.allocated));
   Field(o, "used_memory_rss:{}", m.rss);
   Field(o, "used_memory_rss_human:{}", BytesToHuman(m.rss));
-  Field(o, "used_memory_peak:{}", peak);
-  Field(o, "used_memory_peak_human:{}", BytesToHuman(peak));
-  Field(o, "used_memory_peak_perc:{:.2f}%", peak ? 100.0 * m.allocated / peak : 100.0);
-  Field(o, "used_memory_overhead:{}", overhead);
-  Field(o, "used_memory_dataset:{}", m.allocated > overhead ? m.allocated - overhead : 0);
+  Field(o, "used_memory_peak:{}", mo.peak);
+  Field(o, "used_memory_peak_human:{}", BytesToHuman(mo.peak));
+  Field(o, "used_memory_peak_perc:{:.2f}%", mo.peak ? 100.0 * ratio(m.allocated, mo.peak) : 100.0);
+  Field(o, "used_memory_overhead:{}", mo.overhead_total);
+  Field(o, "used_memory_startup:{}", mo.startup);
+  Field(o, "used_memory_dataset:{}", mo.dataset);
+  Field(o, "used_memory_dataset_perc:{:.2f}%", 100.0 * ratio(mo.dataset, net));
   Field(o, "allocator_allocated:{}", m.allocated);
   Field(o, "allocator_active:{}", m.active);
   Field(o, "allocator_resident:{}", m.resident);
-  Field(o, "total_system_memory:{}", static_cast<uint64_t>(sysconf(_SC_PHYS_PAGES)) * sysconf(_SC_PAGESIZE));
+  Field(o, "total_system_memory:{}", total_system);
+  Field(o, "total_system_memory_human:{}", BytesToHuman(total_system));
+  // No scripting engine yet: the Lua / functions figures are those of an instance that never ran a script.
+  Field(o, "used_memory_lua:0");
+  Field(o, "used_memory_vm_eval:0");
+  Field(o, "used_memory_lua_human:0B");
+  Field(o, "used_memory_scripts_eval:0");
+  Field(o, "number_of_cached_scripts:0");
+  Field(o, "number_of_functions:0");
+  Field(o, "number_of_libraries:0");
+  Field(o, "used_memory_vm_functions:0");
+  Field(o, "used_memory_vm_total:0");
+  Field(o, "used_memory_vm_total_human:0B");
+  Field(o, "used_memory_functions:0");
+  Field(o, "used_memory_scripts:0");
+  Field(o, "used_memory_scripts_human:0B");
   Field(o, "maxmemory:{}", maxmem);
   Field(o, "maxmemory_human:{}", BytesToHuman(maxmem));
   std::string policy;
   ConfigGetValue("maxmemory-policy", &policy);
   Field(o, "maxmemory_policy:{}", policy);
-  Field(o, "allocator_frag_ratio:{:.2f}", m.allocated ? static_cast<double>(m.active) / m.allocated : 1.0);
-  Field(o, "mem_fragmentation_ratio:{:.2f}", m.allocated ? static_cast<double>(m.rss) / m.allocated : 1.0);
-  Field(o, "mem_fragmentation_bytes:{}", static_cast<int64_t>(m.rss) - static_cast<int64_t>(m.allocated));
+  Field(o, "allocator_frag_ratio:{:.2f}", ratio(m.active, m.allocated));
+  Field(o, "allocator_frag_bytes:{}", diff(m.active, m.allocated));
+  Field(o, "allocator_rss_ratio:{:.2f}", ratio(m.resident, m.active));
+  Field(o, "allocator_rss_bytes:{}", diff(m.resident, m.active));
+  Field(o, "rss_overhead_ratio:{:.2f}", ratio(m.rss, m.resident));
+  Field(o, "rss_overhead_bytes:{}", diff(m.rss, m.resident));
+  Field(o, "mem_fragmentation_ratio:{:.2f}", ratio(m.rss, m.allocated));
+  Field(o, "mem_fragmentation_bytes:{}", diff(m.rss, m.allocated));
+  Field(o, "mem_not_counted_for_evict:0");
+  Field(o, "mem_replication_backlog:0");
+  Field(o, "mem_total_replication_buffers:0");
+  Field(o, "mem_clients_slaves:0");
+  Field(o, "mem_clients_normal:{}", mo.clients_normal);
+  Field(o, "mem_cluster_links:0");
+  Field(o, "mem_aof_buffer:0");
   Field(o, "mem_allocator:{}", AllocatorName());
-  Field(o, "lazyfree_pending_objects:0");
-  Field(o, "lazyfreed_objects:0");
+  Field(o, "active_defrag_running:0");
+  Field(o, "lazyfree_pending_objects:{}", LazyfreePendingObjects());
+  Field(o, "lazyfreed_objects:{}", LazyfreedObjects());
 }
 
 void PersistenceSection(Out& o) {
@@ -155,27 +190,54 @@ void StatsSection(Out& o) {
   const ServerStats& st = Srv().stats;
   Field(o, "total_connections_received:{}", st.total_connections_received);
   Field(o, "total_commands_processed:{}", st.total_commands_processed);
-  Field(o, "instantaneous_ops_per_sec:0");
+  Field(o, "instantaneous_ops_per_sec:{}", InstantaneousOpsPerSec());
   Field(o, "total_net_input_bytes:{}", st.net_input_bytes);
   Field(o, "total_net_output_bytes:{}", st.net_output_bytes);
+  Field(o, "total_net_repl_input_bytes:0");
+  Field(o, "total_net_repl_output_bytes:0");
+  Field(o, "instantaneous_input_kbps:{:.2f}", InstantaneousInputKbps());
+  Field(o, "instantaneous_output_kbps:{:.2f}", InstantaneousOutputKbps());
+  Field(o, "instantaneous_input_repl_kbps:0.00");
+  Field(o, "instantaneous_output_repl_kbps:0.00");
   Field(o, "rejected_connections:{}", st.rejected_connections);
+  Field(o, "sync_full:0");
+  Field(o, "sync_partial_ok:0");
+  Field(o, "sync_partial_err:0");
   Field(o, "expired_keys:{}", st.expired_keys);
   Field(o, "expired_stale_perc:{:.2f}", static_cast<double>(st.expired_stale_perc));
+  Field(o, "expired_time_cap_reached_count:0");
+  Field(o, "expire_cycle_cpu_milliseconds:{}", st.expire_cycle_us / 1000);
   Field(o, "evicted_keys:{}", st.evicted_keys);
   Field(o, "evicted_clients:0");
+  Field(o, "total_eviction_exceeded_time:{}", EvictionExceededMs(false));
+  Field(o, "current_eviction_exceeded_time:{}", EvictionExceededMs(true));
   Field(o, "keyspace_hits:{}", st.keyspace_hits);
   Field(o, "keyspace_misses:{}", st.keyspace_misses);
   Field(o, "pubsub_channels:{}", PubSubChannelCount());
   Field(o, "pubsub_patterns:{}", PubSubPatternCount());
   Field(o, "pubsubshard_channels:{}", PubSubShardChannelCount());
+  Field(o, "latest_fork_usec:0");
   Field(o, "total_forks:0");
+  Field(o, "migrate_cached_sockets:0");
+  Field(o, "slave_expires_tracked_keys:0");
+  Field(o, "active_defrag_hits:0");
+  Field(o, "active_defrag_misses:0");
+  Field(o, "active_defrag_key_hits:0");
+  Field(o, "active_defrag_key_misses:0");
+  Field(o, "total_active_defrag_time:0");
+  Field(o, "current_active_defrag_time:0");
   Field(o, "tracking_total_keys:{}", TrackingKeyCount());
   Field(o, "tracking_total_items:{}", TrackingItemCount());
   Field(o, "tracking_total_prefixes:{}", TrackingPrefixCount());
   Field(o, "unexpected_error_replies:{}", st.unexpected_error_replies);
   Field(o, "total_error_replies:{}", st.total_error_replies);
+  Field(o, "dump_payload_sanitizations:0");
   Field(o, "total_reads_processed:{}", st.io_reads_processed);
   Field(o, "total_writes_processed:{}", st.io_writes_processed);
+  Field(o, "io_threaded_reads_processed:0");
+  Field(o, "io_threaded_writes_processed:0");
+  Field(o, "reply_buffer_shrinks:0");
+  Field(o, "reply_buffer_expands:0");
 }
 
 void ReplicationSection(Out& o) {
@@ -232,7 +294,21 @@ void CommandstatsSection(Out& o) {
   }
 }
 
-void LatencystatsSection(Out&) {}
+// p50=1.003,p99=...: each configured percentile of each command's latency histogram, in microseconds.
+void LatencystatsSection(Out& o) {
+  if (!Cfg().latency_tracking) return;
+  const std::vector<double>& pcts = Cfg().latency_tracking_info_percentiles;
+  for (Command* c : Commands().All()) {
+    if (!c->latency_hist) continue;
+    o += "latency_percentiles_usec_" + c->fullname + ":";
+    for (size_t j = 0; j < pcts.size(); ++j) {
+      if (j) o += ',';
+      fmt::format_to(std::back_inserter(o), "p{}={:.3f}", pcts[j],
+                     static_cast<double>(c->latency_hist->ValueAtPercentile(pcts[j])) / 1000.0);
+    }
+    o += "\r\n";
+  }
+}
 
 struct Section {
   const char* name;

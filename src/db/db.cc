@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "db/blocking.h"
+#include "db/evict.h"
 #include "db/notify.h"
 #include "db/tracking.h"
 #include "server/server.h"
@@ -27,13 +28,13 @@ KeyEntry* Db::FindRead(std::string_view key, bool no_touch) {
     return nullptr;
   }
   ++s.stats.keyspace_hits;
-  if (!no_touch) e->val.set_lru(s.lru_clock);
+  if (!no_touch) TouchValue(e->val);
   return e;
 }
 
 KeyEntry* Db::FindWrite(std::string_view key) {
   KeyEntry* e = Find(key);
-  if (e) e->val.set_lru(Srv().lru_clock);
+  if (e) TouchValue(e->val);
   return e;
 }
 
@@ -42,7 +43,7 @@ KeyEntry* Db::AddHashed(std::string_view key, Value&& v, uint64_t hash) {
   e->key.Assign(key);
   e->val = std::move(v);
   e->val.set_has_expire(false);
-  e->val.set_lru(Srv().lru_clock);
+  e->val.set_lru(InitialLruBits());
   keys_.InsertHashed(e, hash);
   ObjType t = e->val.type();
   if (t == ObjType::kList || t == ObjType::kZset || t == ObjType::kStream) SignalKeyReady(*this, key);
@@ -61,9 +62,10 @@ KeyEntry* Db::Set(std::string_view key, Value&& v, bool keep_ttl) {
 
 void Db::Overwrite(KeyEntry* e, Value&& v) {
   bool had = e->val.has_expire();
+  uint32_t lru = LfuPolicyActive() ? e->val.lru() : Srv().lru_clock;  // LFU keeps the counter (dbSetValue)
   e->val = std::move(v);
   e->val.set_has_expire(had);
-  e->val.set_lru(Srv().lru_clock);
+  e->val.set_lru(lru);
 }
 
 bool Db::Delete(std::string_view key) {
@@ -133,6 +135,22 @@ KeyEntry* Db::RandomKey() {
     ExpireNow(e);
   }
   return nullptr;
+}
+
+size_t Db::SampleKeys(KeyEntry** out, size_t n, bool volatile_only) {
+  // Sample gives up on long runs of empty buckets (a sparse table): fall back to one uniform random pick.
+  auto rnd = [] { return Random64(); };
+  if (n == 0) return 0;
+  if (!volatile_only) {
+    size_t got = keys_.Sample(out, n, rnd);
+    if (got == 0 && keys_.size() > 0) out[got++] = keys_.Random(rnd);
+    return got;
+  }
+  ExpireEntry* xs[64];
+  size_t got = expires_.Sample(xs, std::min<size_t>(n, std::size(xs)), rnd);
+  if (got == 0 && expires_.size() > 0) xs[got++] = expires_.Random(rnd);
+  for (size_t i = 0; i < got; ++i) out[i] = xs[i]->entry;
+  return got;
 }
 
 size_t Db::Clear() {

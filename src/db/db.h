@@ -86,6 +86,9 @@ class Db {
   void ForEach(F&& fn) const { keys_.ForEach(fn); }
   // A random live key, or nullptr when the db is empty (or only expired keys were found).
   KeyEntry* RandomKey();
+  // Up to n entries (n <= 64) sampled from the keys, or only from those with a TTL when volatile_only, into
+  // out (eviction sampling: fast, not uniform; expired keys included); returns how many.
+  size_t SampleKeys(KeyEntry** out, size_t n, bool volatile_only);
   // Deletes every key; returns how many there were.
   size_t Clear();
   // SWAPDB swaps the owning pointers and renumbers both.

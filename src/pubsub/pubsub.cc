@@ -111,7 +111,8 @@ bool IsCmd(std::string_view arg, std::string_view name) {
   return arg.size() == name.size() && strncasecmp(arg.data(), name.data(), name.size()) == 0;
 }
 
-// Which arguments Redis replaces by "(redacted)" in the MONITOR feed (and the slow log).
+}  // namespace
+
 std::vector<bool> RedactedArgs(CmdArgs argv) {
   std::vector<bool> red(argv.size(), false);
   if (argv.empty()) return red;
@@ -144,6 +145,8 @@ std::vector<bool> RedactedArgs(CmdArgs argv) {
   }
   return red;
 }
+
+namespace {
 
 }  // namespace
 

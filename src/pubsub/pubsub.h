@@ -36,6 +36,9 @@ bool MonitorsActive();
 // REQUIRES: called after the command ran (Redis 7.0 feeds after execution), and only for commands without
 // the admin / skip_monitor flags.
 void FeedMonitors(const Client& c, CmdArgs argv);
+// Which arguments of argv Redis shows as "(redacted)" in the MONITOR feed and the slow log (AUTH passwords,
+// HELLO AUTH, MIGRATE AUTH / AUTH2); one flag per argument.
+std::vector<bool> RedactedArgs(CmdArgs argv);
 
 // Number of subscriptions c holds of the given PubSubKind (CLIENT LIST sub= / psub= / ssub=).
 int SubscriptionCount(const Client& c, int kind);

@@ -3,12 +3,16 @@
 #include <asio.hpp>
 #include <vector>
 
+#include "db/evict.h"
 #include "db/tracking.h"
 #include "net/client.h"
 #include "net/connection.h"
 #include "net/listener.h"
 #include "persistence/rdb.h"
 #include "server/config.h"
+#include "server/latency.h"
+#include "server/memory.h"
+#include "server/metrics.h"
 #include "server/server.h"
 
 namespace corvid {
@@ -26,7 +30,7 @@ size_t g_expire_db = 0;
 void ActiveExpireCycle(int64_t budget_us) {
   Server& srv = Srv();
   if (!srv.active_expire_enabled) return;
-  int64_t deadline = MonotonicUs() + budget_us;
+  int64_t start = MonotonicUs(), deadline = start + budget_us;
   size_t ndb = srv.dbs.size();
   size_t total_sampled = 0, total_expired = 0;
   for (size_t i = 0; i < ndb && MonotonicUs() < deadline; ++i) {
@@ -38,6 +42,9 @@ void ActiveExpireCycle(int64_t budget_us) {
       if (r.sampled == 0 || r.expired * 100 / r.sampled <= kExpireAcceptableStalePercent) break;
     }
   }
+  int64_t elapsed_us = MonotonicUs() - start;
+  srv.stats.expire_cycle_us += static_cast<uint64_t>(elapsed_us);
+  LatencyAddSampleIfNeeded("expire-cycle", elapsed_us / 1000);
   if (total_sampled) {
     // INFO expired_stale_perc: running estimate, as Redis.
     uint64_t perc = total_expired * 100 / total_sampled;
@@ -72,6 +79,9 @@ void Tick() {
   UpdateClock();
   int64_t period_us = 1000000 / std::max<int64_t>(1, Cfg().hz);
   ActiveExpireCycle(period_us * kExpireCycleTimePercent / 100);
+  ReadMemoryStats();  // recalibrates UsedMemory() for the maxmemory checks
+  if (Cfg().maxmemory) PerformEvictions();
+  TrackInstantaneousMetrics();
   TrackingFlushBroadcasts();
   for (auto& db : srv.dbs) db->Housekeep(1000 / static_cast<int64_t>(srv.dbs.size()) + 1);
   CloseTimedOutClients();

@@ -3,6 +3,7 @@
 #include <time.h>
 
 #include "commands/command.h"
+#include "server/latency.h"
 
 namespace corvid {
 
@@ -37,6 +38,7 @@ void ResetServerStats() {
   fresh.dirty = s.stats.dirty;
   s.stats = std::move(fresh);
   for (Command* c : Commands().All()) c->calls = c->usec = c->rejected_calls = c->failed_calls = 0;
+  ResetLatencyHistograms();
 }
 
 }  // namespace corvid

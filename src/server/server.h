@@ -29,6 +29,7 @@ struct ServerStats {
   uint64_t dirty = 0;  // changes since the last save
   uint64_t io_reads_processed = 0;
   uint64_t io_writes_processed = 0;
+  uint64_t expire_cycle_us = 0;  // time spent in the active expire cycle
   std::unordered_map<std::string, uint64_t> error_counts;  // INFO errorstats: prefix → count
 };
 

@@ -1,0 +1,202 @@
+"""maxmemory and the eight maxmemory-policy values: what gets evicted, OOM errors, and what operators see
+(evicted_keys, "evicted" notifications, WATCH, OBJECT FREQ / IDLETIME). Runs against Redis too
+(CORVID_SERVER=/usr/bin/redis-server)."""
+
+import time
+
+import pytest
+import redis
+
+VALUE = "v" * 100
+OOM = "command not allowed when used memory > 'maxmemory'."
+
+
+@pytest.fixture
+def mm(r):
+    """r with fresh statistics, and maxmemory settings restored afterwards."""
+    r.config_resetstat()
+    yield r
+    r.config_set("maxmemory", 0)
+    r.config_set("maxmemory-policy", "noeviction")
+    r.config_set("notify-keyspace-events", "")
+    r.flushall()
+
+
+def limit_above_current(r, extra=2 * 1024 * 1024):
+    """Sets maxmemory to the current used_memory plus extra bytes; returns it."""
+    limit = r.info("memory")["used_memory"] + extra
+    r.config_set("maxmemory", limit)
+    return limit
+
+
+def fill(r, prefix, n, ttl=None, start=0):
+    """Writes n keys prefix:i (i from start) in pipelined batches; returns the errors replied."""
+    errors = []
+    for base in range(start, start + n, 500):
+        p = r.pipeline(transaction=False)
+        for i in range(base, min(base + 500, start + n)):
+            if ttl:
+                p.set("%s:%d" % (prefix, i), VALUE, ex=ttl)
+            else:
+                p.set("%s:%d" % (prefix, i), VALUE)
+        errors += [x for x in p.execute(raise_on_error=False) if isinstance(x, Exception)]
+    return errors
+
+
+def count(r, prefix, n):
+    p = r.pipeline(transaction=False)
+    for i in range(n):
+        p.exists("%s:%d" % (prefix, i))
+    return sum(p.execute())
+
+
+@pytest.mark.parametrize("policy", ["allkeys-lru", "allkeys-lfu", "allkeys-random"])
+def test_allkeys_policies_stay_under_the_limit(mm, policy):
+    mm.config_set("maxmemory-policy", policy)
+    limit = limit_above_current(mm)
+    assert fill(mm, "k", 40000) == []  # ~8 MB of writes into a 2 MB budget: nothing refused
+    assert mm.info("stats")["evicted_keys"] > 0
+    assert 0 < mm.dbsize() < 40000
+    mm.ping()
+    assert mm.info("memory")["used_memory"] <= limit * 1.05
+
+
+@pytest.mark.parametrize("policy", ["volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl"])
+def test_volatile_policies_evict_only_keys_with_a_ttl(mm, policy):
+    mm.config_set("maxmemory-policy", policy)
+    limit_above_current(mm, 3 * 1024 * 1024)
+    assert fill(mm, "keep", 3000) == []
+    assert fill(mm, "tmp", 30000, ttl=1000) == []
+    assert mm.info("stats")["evicted_keys"] > 0
+    assert count(mm, "keep", 3000) == 3000
+    # only persistent keys left to write over: the limit holds and writes are refused
+    errors = fill(mm, "more", 30000)
+    assert errors and all(str(e).endswith(OOM) for e in errors)
+    assert count(mm, "keep", 3000) == 3000
+
+
+def test_noeviction_refuses_denyoom_commands_but_serves_reads_and_deletes(mm):
+    limit_above_current(mm, 1024 * 1024)
+    errors = fill(mm, "k", 20000)
+    assert errors
+    assert mm.info("stats")["evicted_keys"] == 0
+    with pytest.raises(redis.ResponseError) as e:
+        mm.set("new", "x")
+    assert str(e.value).endswith(OOM)
+    assert mm.get("k:0") == VALUE
+    assert mm.delete("k:0", "k:1") == 2
+    assert "errorstat_OOM" in mm.info("errorstats")
+
+
+def test_oom_inside_multi_aborts_the_transaction(mm):
+    fill(mm, "k", 2000)
+    mm.config_set("maxmemory", 1)
+    p = mm.pipeline(transaction=True)
+    p.get("k:1")
+    p.set("x", "y")
+    with pytest.raises(redis.ResponseError) as e:
+        p.execute()
+    assert "EXECABORT" in str(e.value) or "maxmemory" in str(e.value)
+    mm.config_set("maxmemory", 0)
+
+
+def test_volatile_ttl_evicts_the_nearest_expiry_first(mm):
+    mm.config_set("maxmemory-policy", "volatile-ttl")
+    limit_above_current(mm, 1024 * 1024)
+    assert fill(mm, "long", 3000, ttl=100000) == []
+    assert fill(mm, "short", 30000, ttl=1000) == []
+    assert count(mm, "long", 3000) >= 2900
+
+
+def test_lru_keeps_recently_used_keys(mm):
+    mm.config_set("maxmemory-policy", "allkeys-lru")
+    mm.config_set("maxmemory-samples", 10)
+    base = mm.info("memory")["used_memory"]
+    fill(mm, "cold", 20000)
+    fill(mm, "hot", 2000)
+    time.sleep(1.1)  # the LRU clock ticks in seconds
+    p = mm.pipeline(transaction=False)
+    for i in range(2000):
+        p.get("hot:%d" % i)
+    p.execute()
+    used = mm.info("memory")["used_memory"]
+    mm.config_set("maxmemory", base + (used - base) // 3)  # two thirds of the keys must go
+    mm.ping()
+    evicted = mm.info("stats")["evicted_keys"]
+    assert evicted > 1000
+    assert 2000 - count(mm, "hot", 2000) <= evicted // 10  # nearly all of the evicted keys were cold
+    mm.config_set("maxmemory-samples", 5)
+
+
+def test_lfu_counter_and_frequent_keys_survive(mm):
+    mm.config_set("maxmemory-policy", "allkeys-lfu")
+    mm.set("f", "hello")
+    assert mm.object("freq", "f") == 5
+    for _ in range(100):
+        mm.get("f")
+    assert mm.object("freq", "f") > 5
+    with pytest.raises(redis.ResponseError, match="An LFU maxmemory policy is selected"):
+        mm.object("idletime", "f")
+    fill(mm, "hot", 300)
+    for _ in range(20):
+        p = mm.pipeline(transaction=False)
+        for i in range(300):
+            p.get("hot:%d" % i)
+        p.execute()
+    limit_above_current(mm, 1024 * 1024)
+    fill(mm, "cold", 30000)
+    assert count(mm, "hot", 300) >= 270
+
+
+def test_evicted_keys_are_notified_and_fail_watch(mm, server):
+    mm.config_set("maxmemory-policy", "allkeys-random")
+    mm.config_set("notify-keyspace-events", "Ee")
+    mm.set("watched", "x")
+    watcher = server.client()
+    pipe = watcher.pipeline(transaction=True)
+    pipe.watch("watched")
+    sub = server.client().pubsub()
+    sub.subscribe("__keyevent@0__:evicted")
+    assert sub.get_message(timeout=2)["type"] == "subscribe"
+    limit_above_current(mm, 512 * 1024)
+    fill(mm, "k", 20000)
+    assert not mm.exists("watched") or True
+    evicted = set()
+    while True:
+        m = sub.get_message(timeout=0.5)
+        if m is None:
+            break
+        evicted.add(m["data"])
+    assert len(evicted) > 0
+    if "watched" in evicted:
+        pipe.multi()
+        pipe.set("watched", "y")
+        with pytest.raises(redis.WatchError):
+            pipe.execute()
+    pipe.reset()
+    sub.close()
+    watcher.close()
+
+
+def test_eviction_of_a_watched_key_fails_the_transaction(mm, server):
+    mm.config_set("maxmemory-policy", "allkeys-lru")
+    mm.set("w", "x")
+    watcher = server.client()
+    pipe = watcher.pipeline(transaction=True)
+    pipe.watch("w")
+    mm.config_set("maxmemory", 1)  # every key goes at the next command
+    mm.ping()
+    assert mm.dbsize() == 0
+    mm.config_set("maxmemory", 0)
+    pipe.multi()
+    pipe.set("w", "y")
+    with pytest.raises(redis.WatchError):
+        pipe.execute()
+    watcher.close()
+
+
+def test_object_idletime_under_lru(mm):
+    mm.set("i", "x")
+    assert mm.object("idletime", "i") <= 1
+    with pytest.raises(redis.ResponseError, match="An LFU maxmemory policy is not selected"):
+        mm.object("freq", "i")
