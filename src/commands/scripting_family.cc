@@ -6,6 +6,7 @@
 #include "commands/cmd_util.h"
 #include "commands/command.h"
 #include "corvid/errors.h"
+#include "persistence/rdb.h"
 #include "pubsub/pubsub.h"
 #include "scripting/eval_scripts.h"
 #include "scripting/functions.h"
@@ -313,6 +314,10 @@ constexpr CommandRow kRows[] = {
 
 }  // namespace
 
-void RegisterScriptingFamily(CommandRegistry& r) { r.Add(kRows); }
+void RegisterScriptingFamily(CommandRegistry& r) {
+  r.Add(kRows);
+  RegisterRdbOpcodeSaver(SaveFunctionsRdb);
+  RegisterRdbOpcodeLoader(rdb::kOpFunction2, LoadFunctionRdb);
+}
 
 }  // namespace corvid

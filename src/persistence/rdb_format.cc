@@ -309,4 +309,22 @@ bool Reader::OldDouble(double* d) {
   return true;
 }
 
+void AppendDumpFooter(Writer& w) {
+  w.Byte(static_cast<uint8_t>(kVersion));
+  w.Byte(0);
+  w.U64Le(w.Crc());
+}
+
+bool SplitDumpFooter(std::string_view payload, std::string_view* body) {
+  constexpr size_t kFooter = 10;
+  if (payload.size() < kFooter) return false;
+  const auto* f = reinterpret_cast<const uint8_t*>(payload.data() + payload.size() - kFooter);
+  int version = f[0] | (f[1] << 8);
+  uint64_t crc = 0;
+  for (int i = 9; i >= 2; --i) crc = (crc << 8) | f[i];
+  if (version > kVersion || Crc64(0, payload.data(), payload.size() - 8) != crc) return false;
+  *body = payload.substr(0, payload.size() - kFooter);
+  return true;
+}
+
 }  // namespace corvid::rdb

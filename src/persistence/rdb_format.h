@@ -102,4 +102,10 @@ class Reader {
   size_t error_offset_ = 0;
 };
 
+// The DUMP payload footer: appends the 2-byte RDB version and the CRC64 of everything in w.
+void AppendDumpFooter(Writer& w);
+// Checks a DUMP payload's footer (version <= ours, matching CRC64); *body is the payload before it. False when
+// the payload is too short, from a newer RDB version or corrupt.
+bool SplitDumpFooter(std::string_view payload, std::string_view* body);
+
 }  // namespace corvid::rdb

@@ -468,23 +468,15 @@ bool DumpPayload(const Value& v, bool compress, std::string* out, std::string* e
   Writer w;
   w.Byte(type);
   SaveValue(w, v, compress);
-  w.Byte(static_cast<uint8_t>(kVersion));
-  w.Byte(0);
-  w.U64Le(w.Crc());
+  AppendDumpFooter(w);
   *out = std::move(w.buffer());
   return true;
 }
 
 PayloadResult ParseDumpPayload(std::string_view payload, Value* out) {
-  constexpr size_t kFooter = 10;
-  if (payload.size() < kFooter) return PayloadResult::kBadVersionOrChecksum;
-  const auto* f = reinterpret_cast<const uint8_t*>(payload.data() + payload.size() - kFooter);
-  int version = f[0] | (f[1] << 8);
-  uint64_t crc = 0;
-  for (int i = 9; i >= 2; --i) crc = (crc << 8) | f[i];
-  if (version > kVersion || Crc64(0, payload.data(), payload.size() - 8) != crc)
-    return PayloadResult::kBadVersionOrChecksum;
-  Reader r(payload.substr(0, payload.size() - kFooter));
+  std::string_view body;
+  if (!SplitDumpFooter(payload, &body)) return PayloadResult::kBadVersionOrChecksum;
+  Reader r(body);
   uint8_t type;
   if (!r.Byte(&type) || !IsLoadableType(type)) return PayloadResult::kBadData;
   return LoadValue(r, type, out) == LoadResult::kOk ? PayloadResult::kOk : PayloadResult::kBadData;

@@ -12,9 +12,10 @@ extern "C" {
 
 #include "corvid/errors.h"
 #include "net/client.h"
+#include "persistence/rdb_format.h"
+#include "server/config.h"
 #include "scripting/lua_engine.h"
 #include "scripting/lua_resp.h"
-#include "scripting/rdb_string.h"
 #include "util/numeric.h"
 
 namespace corvid {
@@ -282,12 +283,6 @@ bool LoadFunctionLibrary(std::string_view code, bool replace, std::string* name,
   return true;
 }
 
-std::vector<std::string> FunctionLibraryCodes() {
-  std::vector<std::string> out;
-  for (const auto& [key, lib] : State().libraries) out.push_back(lib->code);
-  return out;
-}
-
 std::vector<const FunctionLibrary*> FunctionLibraries() {
   std::vector<const FunctionLibrary*> out;
   for (const auto& [key, lib] : State().libraries) out.push_back(lib.get());
@@ -328,34 +323,45 @@ void CallFunction(Client& c, CmdArgs argv, bool read_only) {
   st.engine->Run(c, spec, argv.subspan(3, numkeys), argv.subspan(3 + numkeys));
 }
 
-std::string DumpFunctions() {
-  std::string out;
+void SaveFunctionsRdb(rdb::Writer& w) {
   for (const auto& [key, lib] : State().libraries) {
-    out.push_back(static_cast<char>(kRdbOpcodeFunction2));
-    RdbAppendString(&out, lib->code);
+    w.Byte(rdb::kOpFunction2);
+    w.String(lib->code, Cfg().rdbcompression);
   }
-  RdbAppendFooter(&out);
-  return out;
+}
+
+bool LoadFunctionRdb(rdb::Reader& r) {
+  std::string code, name, err;
+  if (!r.String(&code)) return false;
+  if (!LoadFunctionLibrary(code, true, &name, &err)) return r.Fail(fmt::format("Failed loading library: {}", err));
+  return true;
+}
+
+std::string DumpFunctions() {
+  rdb::Writer w;
+  SaveFunctionsRdb(w);
+  rdb::AppendDumpFooter(w);
+  return std::move(w.buffer());
 }
 
 bool RestoreFunctions(std::string_view payload, std::string_view policy, std::string* err) {
   std::string_view body;
-  if (!RdbVerifyFooter(payload, &body)) {
+  if (!rdb::SplitDumpFooter(payload, &body)) {
     *err = "ERR DUMP payload version or checksum are wrong";
     return false;
   }
   FunctionsState& st = State();
   std::vector<std::unique_ptr<FunctionLibrary>> libs;
-  while (!body.empty()) {
-    uint8_t type = static_cast<uint8_t>(body[0]);
-    body.remove_prefix(1);
-    if (type != kRdbOpcodeFunction2) {
-      *err = type == kRdbOpcodeFunctionPreGa ? "ERR Pre-GA function format not supported"
-                                             : "ERR given type is not a function";
+  rdb::Reader r(body);
+  while (r.offset() < r.size()) {
+    uint8_t type = 0;
+    r.Byte(&type);
+    if (type != rdb::kOpFunction2) {
+      *err = type == rdb::kOpFunction ? "ERR Pre-GA function format not supported" : "ERR given type is not a function";
       return false;
     }
     std::string code;
-    if (!RdbReadString(&body, &code)) {
+    if (!r.String(&code)) {
       *err = "ERR Failed loading library";
       return false;
     }

@@ -1,6 +1,5 @@
 // FUNCTION libraries: loading (`#!lua name=lib` code calling redis.register_function), the function registry,
 // FCALL, and the DUMP/RESTORE payload (Redis' RDB FUNCTION2 records, RDB version 10 and a CRC64 footer).
-// FunctionLibraryCodes() and LoadFunctionLibrary() are what RDB persistence saves and loads.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -8,6 +7,7 @@
 #include <vector>
 
 #include "commands/command.h"
+#include "persistence/rdb_format.h"
 
 namespace corvid {
 
@@ -30,12 +30,14 @@ struct FunctionLibrary {
 // Loads a library from its code (with the `#!lua name=...` shebang). replace: an existing library of the same
 // name is replaced. Returns the library name, or false with *err set to Redis' error text ("ERR ...").
 bool LoadFunctionLibrary(std::string_view code, bool replace, std::string* name, std::string* err);
-// The code of every library (what an RDB file stores), in name order.
-std::vector<std::string> FunctionLibraryCodes();
 // Every library, in name order.
 std::vector<const FunctionLibrary*> FunctionLibraries();
 // Deletes library name; false when there is none.
 bool DeleteFunctionLibrary(std::string_view name);
+// The RDB FUNCTION2 records: one per library (opcode, code) / loading one record's code (replacing a library of
+// the same name). The scripting family registers them with RDB persistence.
+void SaveFunctionsRdb(rdb::Writer& w);
+bool LoadFunctionRdb(rdb::Reader& r);
 // Drops every library.
 void FlushFunctions();
 size_t FunctionCount();

@@ -428,3 +428,51 @@ def test_restore_of_corrupted_payloads_never_crashes(start_server):
         except Exception as e:  # noqa: BLE001 - a reply error is fine, a dead server is not
             assert "Bad data format" in str(e) or "WRONGTYPE" in str(e), e
     assert c.ping()
+
+
+FUNCTION_LIB = ("#!lua name=rdblib\n"
+                "redis.register_function('rdbfn', function(keys, args) return 'from ' .. args[1] end)\n"
+                "redis.register_function{function_name='rdbro', callback=function() return 1 end,"
+                " flags={'no-writes'}}\n")
+
+
+def _libraries(c):
+    """FUNCTION LIST WITHCODE as {name: (code, sorted function entries)}."""
+    out = {}
+    for lib in c.execute_command("FUNCTION", "LIST", "WITHCODE"):
+        d = dict(zip(lib[::2], lib[1::2]))
+        out[d["library_name"]] = (d["library_code"], sorted(repr(f) for f in d["functions"]))
+    return out
+
+
+def _function_moves(src, dst, src_dir, dst_dir):
+    """Loads FUNCTION_LIB into src, saves, and starts dst on src's dump.rdb; returns dst's client."""
+    sc = src.client()
+    assert sc.execute_command("FUNCTION", "LOAD", FUNCTION_LIB) == "rdblib"
+    sc.set("k", "v")
+    assert sc.save()
+    want = _libraries(sc)
+    dst.stop()
+    shutil.copy(os.path.join(src_dir, "dump.rdb"), os.path.join(dst_dir, "dump.rdb"))
+    dst.start()
+    dc = dst.client()
+    assert _libraries(dc) == want
+    assert dc.execute_command("FCALL", "rdbfn", 0, "rdb") == "from rdb"
+    assert dc.get("k") == "v"
+    return dc
+
+
+def test_functions_survive_rdb_both_ways(redis_server, start_server):
+    red = redis_server()
+    cor = start_server(DEBUG)
+    _function_moves(red, cor, red.dir, cor.dir)
+    red2 = redis_server(subdir="back")
+    cor.client().execute_command("FUNCTION", "FLUSH")
+    _function_moves(cor, red2, cor.dir, red2.dir)
+
+
+def test_functions_survive_debug_reload(start_server):
+    cc = start_server(DEBUG).client()
+    cc.execute_command("FUNCTION", "LOAD", FUNCTION_LIB)
+    assert cc.execute_command("DEBUG", "RELOAD") == "OK"
+    assert cc.execute_command("FCALL_RO", "rdbro", 0) == 1

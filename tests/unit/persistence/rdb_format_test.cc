@@ -132,5 +132,26 @@ TEST(RdbFormatTest, TruncatedAndMalformedInputFailWithOffset) {
   EXPECT_FALSE(r4.Len(&len));  // an encoded marker where a length is expected
 }
 
+TEST(RdbFormatTest, DumpFooterCarriesVersionAndChecksum) {
+  Writer w;
+  w.Byte(kOpFunction2);
+  w.String("#!lua name=lib\nredis.register_function('f', function() return 1 end)", true);
+  size_t body_size = w.buffer().size();
+  AppendDumpFooter(w);
+  std::string payload = w.buffer();
+  ASSERT_EQ(payload.size(), body_size + 10);
+  EXPECT_EQ(static_cast<uint8_t>(payload[body_size]), kVersion);
+  std::string_view body;
+  ASSERT_TRUE(SplitDumpFooter(payload, &body));
+  EXPECT_EQ(body, std::string_view(payload).substr(0, body_size));
+  std::string corrupt = payload;
+  corrupt[3] ^= 1;
+  EXPECT_FALSE(SplitDumpFooter(corrupt, &body));
+  std::string newer = payload;
+  newer[body_size] = static_cast<char>(kVersion + 1);
+  EXPECT_FALSE(SplitDumpFooter(newer, &body));
+  EXPECT_FALSE(SplitDumpFooter("short", &body));
+}
+
 }  // namespace
 }  // namespace corvid::rdb
