@@ -101,10 +101,13 @@ def test_capped_increment_matches_redis(server, oracle):
 
 def test_rate_limiter_matches_redis(server, oracle):
     clients = both(server, oracle)
-    results = [run_both(clients, RATE_LIMIT, ["rl:user"], [1000 + 10 * i, 100, 3, "req%d" % i]) for i in range(8)]
+    # The window doubles as the key's PEXPIRE (ms): long enough that the key cannot expire during the test.
+    window = 600000
+    results = [run_both(clients, RATE_LIMIT, ["rl:user"], [10**6 + 1000 * i, window, 3, "req%d" % i])
+               for i in range(8)]
     assert [r[0] for r in results] == [1, 1, 1, 0, 0, 0, 0, 0]
     # Past the window requests are let through again.
-    assert run_both(clients, RATE_LIMIT, ["rl:user"], [1200, 100, 3, "late"])[0] == 1
+    assert run_both(clients, RATE_LIMIT, ["rl:user"], [10**6 + 2 * window, window, 3, "late"])[0] == 1
     assert [c.zcard("rl:user") for c in clients] == [1, 1]
 
 
