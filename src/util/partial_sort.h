@@ -1,6 +1,6 @@
 // Redis' pqsort: the NetBSD quicksort (Bentley & McIlroy's three-way partitioning, median of three or of nine
-// pivots, insertion sort below 7 elements or after a pass without swaps) that skips the partitions lying
-// wholly outside the range of positions [lo, hi]. It is not stable; following its exact steps puts elements
+// pivots, insertion sort below 7 elements; as in Redis 7.0, no switch to insertion sort after a pass without
+// swaps) that skips the partitions lying wholly outside the range of positions [lo, hi]. It is not stable; following its exact steps puts elements
 // that compare equal where Redis puts them (GEORADIUS/GEOSEARCH with COUNT order their points with it).
 #pragma once
 #include <algorithm>
@@ -50,28 +50,19 @@ void Sort(T* a, size_t n, Cmp& cmp, const T* lo, const T* hi) {
     std::swap(*a, *pm);
     // [a+1, pa) and (pd, end) collect elements equal to the pivot, [pa, pb) the smaller, (pc, pd] the larger.
     T *pa = a + 1, *pb = a + 1, *pc = a + n - 1, *pd = a + n - 1;
-    bool swapped = false;
     for (;;) {
       int r;
       while (pb <= pc && (r = cmp(*pb, *a)) <= 0) {
-        if (r == 0) {
-          swapped = true;
-          std::swap(*pa++, *pb);
-        }
+        if (r == 0) std::swap(*pa++, *pb);
         ++pb;
       }
       while (pb <= pc && (r = cmp(*pc, *a)) >= 0) {
-        if (r == 0) {
-          swapped = true;
-          std::swap(*pc, *pd--);
-        }
+        if (r == 0) std::swap(*pc, *pd--);
         --pc;
       }
       if (pb > pc) break;
       std::swap(*pb++, *pc--);
-      swapped = true;
     }
-    if (!swapped) return InsertionSort(a, n, cmp);
     T* end = a + n;
     ptrdiff_t r = std::min(pa - a, pb - pa);
     SwapRuns(a, pb - r, r);
