@@ -345,13 +345,8 @@ int LuaSha1hex(lua_State* L) {
   if (lua_gettop(L) != 1) return RaiseError(L, "wrong number of arguments");
   size_t n = 0;
   const char* s = lua_tolstring(L, 1, &n);
-  unsigned char md[SHA_DIGEST_LENGTH];
-  SHA1(reinterpret_cast<const unsigned char*>(s ? s : ""), s ? n : 0, md);
-  char hex[2 * SHA_DIGEST_LENGTH];
-  for (int i = 0; i < SHA_DIGEST_LENGTH; ++i) {
-    hex[2 * i] = "0123456789abcdef"[md[i] >> 4];
-    hex[2 * i + 1] = "0123456789abcdef"[md[i] & 15];
-  }
+  char hex[40];
+  Sha1HexTo(s ? std::string_view(s, n) : std::string_view(), hex);
   lua_pushlstring(L, hex, sizeof(hex));
   return 1;
 }
@@ -547,15 +542,31 @@ std::vector<std::string_view> ScriptFlagNames(uint32_t flags) {
   return out;
 }
 
-std::string Sha1Hex(std::string_view s) {
+void Sha1HexTo(std::string_view s, char out[40]) {
   unsigned char md[SHA_DIGEST_LENGTH];
   SHA1(reinterpret_cast<const unsigned char*>(s.data()), s.size(), md);
-  std::string hex(2 * SHA_DIGEST_LENGTH, '0');
   for (int i = 0; i < SHA_DIGEST_LENGTH; ++i) {
-    hex[2 * i] = "0123456789abcdef"[md[i] >> 4];
-    hex[2 * i + 1] = "0123456789abcdef"[md[i] & 15];
+    out[2 * i] = "0123456789abcdef"[md[i] >> 4];
+    out[2 * i + 1] = "0123456789abcdef"[md[i] & 15];
   }
-  return hex;
+}
+
+std::string Sha1Hex(std::string_view s) {
+  char hex[40];
+  Sha1HexTo(s, hex);
+  return std::string(hex, sizeof(hex));
+}
+
+std::vector<std::string_view> ShebangWords(std::string_view line) {
+  std::vector<std::string_view> out;
+  size_t i = 0;
+  while (i < line.size()) {
+    while (i < line.size() && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r')) ++i;
+    size_t start = i;
+    while (i < line.size() && line[i] != ' ' && line[i] != '\t' && line[i] != '\r') ++i;
+    if (i > start) out.push_back(line.substr(start, i - start));
+  }
+  return out;
 }
 
 LuaEngine::LuaEngine(Kind kind, int (*register_function)(lua_State*))

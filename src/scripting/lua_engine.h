@@ -30,8 +30,11 @@ bool AddScriptFlag(std::string_view name, uint32_t* flags);
 // The flag names set in flags, in Redis' order (FUNCTION LIST).
 std::vector<std::string_view> ScriptFlagNames(uint32_t flags);
 
-// The lowercase hex SHA1 of s (40 characters).
+// The lowercase hex SHA1 of s (40 characters), as a string or into out.
 std::string Sha1Hex(std::string_view s);
+void Sha1HexTo(std::string_view s, char out[40]);
+// The space-separated words of a shebang line ("#!lua", "name=x", "flags=a,b").
+std::vector<std::string_view> ShebangWords(std::string_view line);
 
 // How a script or function is run.
 struct RunSpec {

@@ -199,6 +199,7 @@ def busy_server(start_server):
 def test_busy_script_is_killed_by_script_kill(busy_server):
     runner = busy_server.client(socket_timeout=30)
     other = busy_server.client(socket_timeout=10)
+    other.ping()  # connected before the script starts: new connections wait until it ends
     t, box = _run_in_thread(lambda: runner.eval("local i = 0 while true do i = i + 1 end", 0))
 
     def busy():
@@ -225,6 +226,7 @@ def test_busy_script_is_killed_by_script_kill(busy_server):
 def test_busy_script_that_wrote_is_unkillable_until_shutdown_nosave(busy_server):
     runner = busy_server.client(socket_timeout=30)
     other = busy_server.client(socket_timeout=10)
+    other.ping()  # connected before the script starts: new connections wait until it ends
     t, box = _run_in_thread(lambda: runner.eval("redis.call('set', 'w', 1) while true do end", 0))
 
     def kill_reply():
@@ -247,6 +249,7 @@ def test_busy_script_that_wrote_is_unkillable_until_shutdown_nosave(busy_server)
 def test_busy_function_killed_by_function_kill(busy_server):
     runner = busy_server.client(socket_timeout=30)
     other = busy_server.client(socket_timeout=10)
+    other.ping()  # connected before the script starts: new connections wait until it ends
     runner.execute_command("FUNCTION", "LOAD", "#!lua name=spin\n"
                            "redis.register_function('spin', function(keys, args) while true do end end)")
     t, box = _run_in_thread(lambda: runner.execute_command("FCALL", "spin", 0))
