@@ -8,7 +8,6 @@ int luaopen_cjson(lua_State* L);
 int luaopen_bit(lua_State* L);
 }
 #include <fmt/format.h>
-#include <openssl/sha.h>
 
 #include <strings.h>
 
@@ -542,12 +541,43 @@ std::vector<std::string_view> ScriptFlagNames(uint32_t flags) {
   return out;
 }
 
+// SHA1 (FIPS 180-1), computed here: OpenSSL 3's one-shot SHA1() fetches the digest under a lock on every call,
+// which showed in EVAL profiles.
 void Sha1HexTo(std::string_view s, char out[40]) {
-  unsigned char md[SHA_DIGEST_LENGTH];
-  SHA1(reinterpret_cast<const unsigned char*>(s.data()), s.size(), md);
-  for (int i = 0; i < SHA_DIGEST_LENGTH; ++i) {
-    out[2 * i] = "0123456789abcdef"[md[i] >> 4];
-    out[2 * i + 1] = "0123456789abcdef"[md[i] & 15];
+  uint32_t h[5] = {0x67452301, 0xEFCDAB89, 0x98BADCFE, 0x10325476, 0xC3D2E1F0};
+  auto rotl = [](uint32_t x, int n) { return (x << n) | (x >> (32 - n)); };
+  auto block = [&](const unsigned char* p) {
+    uint32_t w[80];
+    for (int i = 0; i < 16; ++i)
+      w[i] = (uint32_t{p[4 * i]} << 24) | (uint32_t{p[4 * i + 1]} << 16) | (uint32_t{p[4 * i + 2]} << 8) | p[4 * i + 3];
+    for (int i = 16; i < 80; ++i) w[i] = rotl(w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16], 1);
+    uint32_t a = h[0], b = h[1], c = h[2], d = h[3], e = h[4];
+    for (int i = 0; i < 80; ++i) {
+      uint32_t f, k;
+      if (i < 20) f = (b & c) | (~b & d), k = 0x5A827999;
+      else if (i < 40) f = b ^ c ^ d, k = 0x6ED9EBA1;
+      else if (i < 60) f = (b & c) | (b & d) | (c & d), k = 0x8F1BBCDC;
+      else f = b ^ c ^ d, k = 0xCA62C1D6;
+      uint32_t t = rotl(a, 5) + f + e + k + w[i];
+      e = d, d = c, c = rotl(b, 30), b = a, a = t;
+    }
+    h[0] += a, h[1] += b, h[2] += c, h[3] += d, h[4] += e;
+  };
+  const unsigned char* data = reinterpret_cast<const unsigned char*>(s.data());
+  size_t n = s.size(), full = n / 64 * 64;
+  for (size_t i = 0; i < full; i += 64) block(data + i);
+  unsigned char tail[128] = {};
+  size_t rest = n - full;
+  if (rest) memcpy(tail, data + full, rest);
+  tail[rest] = 0x80;
+  size_t tail_len = rest + 9 <= 64 ? 64 : 128;
+  uint64_t bits = static_cast<uint64_t>(n) * 8;
+  for (int i = 0; i < 8; ++i) tail[tail_len - 1 - i] = static_cast<unsigned char>(bits >> (8 * i));
+  for (size_t i = 0; i < tail_len; i += 64) block(tail + i);
+  for (int i = 0; i < 20; ++i) {
+    unsigned char byte = static_cast<unsigned char>(h[i / 4] >> (24 - 8 * (i % 4)));
+    out[2 * i] = "0123456789abcdef"[byte >> 4];
+    out[2 * i + 1] = "0123456789abcdef"[byte & 15];
   }
 }
 
