@@ -123,5 +123,6 @@ void FlushScripts() {
 
 size_t CachedScriptsBytes() { return State().bytes; }
 size_t CachedScriptsCount() { return State().scripts.size(); }
+size_t EvalVmBytes() { return State().engine->VmBytes(); }
 
 }  // namespace corvid

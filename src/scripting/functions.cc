@@ -306,6 +306,17 @@ void FlushFunctions() {
 
 size_t FunctionCount() { return State().functions.size(); }
 
+size_t FunctionsVmBytes() { return State().engine->VmBytes(); }
+
+size_t FunctionsBytes() {
+  size_t n = 0;
+  for (const auto& [key, lib] : State().libraries) {
+    n += lib->name.size() + lib->code.size();
+    for (const FunctionInfo& f : lib->functions) n += f.name.size() + f.description.size();
+  }
+  return n;
+}
+
 void CallFunction(Client& c, CmdArgs argv, bool read_only) {
   FunctionsState& st = State();
   auto it = st.functions.find(Lower(argv[1]));

@@ -710,6 +710,10 @@ void LuaEngine::Setup() {
   }
 }
 
+size_t LuaEngine::VmBytes() const {
+  return static_cast<size_t>(lua_gc(L_, LUA_GCCOUNT, 0)) * 1024 + static_cast<size_t>(lua_gc(L_, LUA_GCCOUNTB, 0));
+}
+
 void LuaEngine::SetLoadGlobals(bool loading) {
   lua_State* L = L_;
   int real_ref = loading ? load_globals_ref_ : runtime_globals_ref_;

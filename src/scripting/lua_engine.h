@@ -55,6 +55,8 @@ class LuaEngine {
   LuaEngine& operator=(const LuaEngine&) = delete;
 
   lua_State* state() const { return L_; }
+  // Bytes the Lua VM holds (INFO used_memory_vm_*).
+  size_t VmBytes() const;
   // Compiles code as chunk `chunk` ("@user_script"); pushes the function and returns true, or sets *err to
   // Lua's message ("user_script:1: ...") and pushes nothing.
   bool Compile(std::string_view code, const char* chunk, std::string* err);

@@ -306,3 +306,22 @@ def test_function_dump_restore_round_trip_and_redis_interop(server, oracle):
     assert listing[0][1] == b"mylib" and listing[0][7] == LIBRARY.encode()
     for c in (a, b):
         c.execute_command("FUNCTION", "FLUSH")
+
+
+def test_info_memory_counts_scripts_and_functions(start_server):
+    r = start_server().client()
+    info = r.info("memory")
+    assert info["number_of_cached_scripts"] == 0 and info["number_of_functions"] == 0
+    r.script_load("return 1")
+    r.script_load("return 2")
+    r.execute_command("FUNCTION", "LOAD", LIBRARY)
+    info = r.info("memory")
+    assert info["number_of_cached_scripts"] == 2
+    assert info["number_of_functions"] == 2 and info["number_of_libraries"] == 1
+    assert info["used_memory_scripts_eval"] >= len("return 1") + len("return 2")
+    assert info["used_memory_vm_eval"] == info["used_memory_lua"] > 0
+    assert info["used_memory_vm_total"] == info["used_memory_vm_eval"] + info["used_memory_vm_functions"]
+    r.script_flush()
+    r.execute_command("FUNCTION", "FLUSH")
+    info = r.info("memory")
+    assert info["number_of_cached_scripts"] == 0 and info["number_of_libraries"] == 0
