@@ -301,8 +301,8 @@ bool ScriptCommand(lua_State* L, bool raise) {
     argv[j] = args[j];
   }
   RunCtx& run = *g_run;
-  const Command* cmd = Commands().Find(argv[0]);
-  if (cmd && !cmd->subcommands.empty()) cmd = argc >= 2 ? CommandRegistry::FindSub(*cmd, argv[1]) : nullptr;
+  Command* cmd = Commands().Find(argv[0]);
+  if (cmd && !cmd->subcommands.empty() && argc >= 2) cmd = CommandRegistry::FindSub(*cmd, argv[1]);
   const char* refuse = nullptr;
   if (!cmd) {
     refuse = "Unknown Redis command called from script";
@@ -315,6 +315,9 @@ bool ScriptCommand(lua_State* L, bool raise) {
   }
   if (refuse) {
     PushErrorTable(L, refuse);
+    MarkErrorCounted(L);
+    CountError("ERR");
+    if (cmd) ++cmd->rejected_calls;
     return raise;
   }
   if (cmd->flags & kCmdWrite) run.wrote = true;
@@ -324,6 +327,7 @@ bool ScriptCommand(lua_State* L, bool raise) {
   Dispatch(fake, argv);
   bool is_error = !out.empty() && out[0] == '-';
   PushRespAsLua(L, out.data(), out.data() + out.size());
+  if (is_error) MarkErrorCounted(L);  // the dispatcher counted it
   out.clear();
   return is_error && raise;
 }
@@ -782,6 +786,9 @@ void ReplyScriptError(lua_State* L, Client& caller, std::string_view name) {
   if (source && line) msg += fmt::format(" script: {}, on {}:{}.", name, source, line);
   lua_pop(L, 3);
   caller.reply.Error(msg);
+  lua_getfield(L, -1, "ignore_error_stats_update");
+  if (lua_toboolean(L, -1)) caller.reply.TakeLastError();  // counted where the command failed
+  lua_pop(L, 1);
 }
 }  // namespace
 

@@ -38,6 +38,11 @@ void PushErrorTable(lua_State* L, std::string_view msg) {
   lua_setfield(L, -2, "err");
 }
 
+void MarkErrorCounted(lua_State* L) {
+  lua_pushboolean(L, 1);
+  lua_setfield(L, -2, "ignore_error_stats_update");
+}
+
 namespace {
 
 // The line starting at p (after the type byte); *next is past its CRLF.
@@ -224,6 +229,10 @@ void LuaToResp(lua_State* L, ReplyBuilder& rb, int script_resp) {
         const char* s = lua_tolstring(L, -1, &n);
         rb.Error({s, n});
         lua_pop(L, 1);
+        if (GetField(L, "ignore_error_stats_update", LUA_TBOOLEAN)) {
+          if (lua_toboolean(L, -1)) rb.TakeLastError();
+          lua_pop(L, 1);
+        }
         break;
       }
       if (GetField(L, "ok", LUA_TSTRING)) {

@@ -325,3 +325,17 @@ def test_info_memory_counts_scripts_and_functions(start_server):
     r.execute_command("FUNCTION", "FLUSH")
     info = r.info("memory")
     assert info["number_of_cached_scripts"] == 0 and info["number_of_libraries"] == 0
+
+
+def test_script_errors_are_counted_once_like_redis(server, oracle):
+    clients = both(server, oracle)
+    for c in clients:
+        c.config_resetstat()
+        c.set("str", "x")
+    run_both(clients, "return redis.call('incr', KEYS[1])", ["str"], [])      # command error, raised
+    run_both(clients, "return redis.pcall('incr', KEYS[1])", ["str"], [])     # command error, returned
+    run_both(clients, "return redis.call('nosuch')", [], [])                   # refused by the script layer
+    run_both(clients, "error('plain')", [], [])                                 # a Lua error
+    run_both(clients, "return redis.error_reply('MINE x')", [], [])            # an error value
+    stats = [(c.info("errorstats"), c.info("stats")["total_error_replies"]) for c in clients]
+    assert stats[0] == stats[1]
