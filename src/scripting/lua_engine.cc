@@ -524,6 +524,16 @@ void Hook(lua_State* L, lua_Debug*) {
   RaiseError(L, "Script killed by user with SCRIPT KILL...");
 }
 
+// FUNCTION LOAD's limit on running library code.
+constexpr int64_t kLoadTimeoutMs = 500;
+int64_t g_load_start_us = 0;
+
+void LoadHook(lua_State* L, lua_Debug*) {
+  if ((MonotonicUs() - g_load_start_us) / 1000 <= kLoadTimeoutMs) return;
+  lua_sethook(L, LoadHook, LUA_MASKLINE, 0);
+  RaiseError(L, "FUNCTION LOAD timeout");
+}
+
 }  // namespace
 
 // ---- public ------------------------------------------------------------------------------------------------
@@ -744,7 +754,11 @@ bool LuaEngine::Compile(std::string_view code, const char* chunk, std::string* e
 }
 
 bool LuaEngine::CallProtected(std::string* err) {
-  if (lua_pcall(L_, 0, 0, 0) == 0) return true;
+  g_load_start_us = MonotonicUs();
+  lua_sethook(L_, LoadHook, LUA_MASKCOUNT, 100000);
+  int rc = lua_pcall(L_, 0, 0, 0);
+  lua_sethook(L_, nullptr, 0, 0);
+  if (rc == 0) return true;
   if (lua_type(L_, -1) == LUA_TSTRING) {
     *err = fmt::format("ERR {}", lua_tostring(L_, -1));
   } else if (lua_istable(L_, -1)) {

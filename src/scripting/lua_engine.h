@@ -66,8 +66,9 @@ class LuaEngine {
   // Functions engine: makes the globals of code run from now on the library-load API (only `redis` with
   // register_function, log and the version) or, with false, the runtime API.
   void SetLoadGlobals(bool loading);
-  // Runs the function on top of the stack (popped) with the error handler, no arguments and no result;
-  // false with *err set to the error text ("ERR user_function:2: ...") when it raised.
+  // Runs library code: the function on top of the stack (popped), no arguments and no result, stopped after
+  // 500 ms ("FUNCTION LOAD timeout"); false with *err set to the error text ("ERR user_function:2: ...") when it
+  // raised.
   bool CallProtected(std::string* err);
 
  private:
