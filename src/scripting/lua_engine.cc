@@ -12,6 +12,7 @@ int luaopen_bit(lua_State* L);
 #include <strings.h>
 
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <memory>
 #include <vector>
@@ -273,6 +274,15 @@ Client& ScriptClient() {
   return *c;
 }
 
+// A number argument of redis.call as Redis formats it ("%.17g"); integral values take the short path.
+std::string NumberArg(lua_Number n) {
+  bool integral = n == std::floor(n) && std::fabs(n) < 1e15 && !(n == 0 && std::signbit(n));
+  if (integral) return std::to_string(static_cast<int64_t>(n));
+  char buf[64];
+  int len = snprintf(buf, sizeof(buf), "%.17g", static_cast<double>(n));
+  return std::string(buf, static_cast<size_t>(len));
+}
+
 // Runs the command in the Lua arguments for the script and pushes its reply as Lua. True when redis.call must
 // raise: an error table is on top. (No C++ object with a destructor may be alive when Lua raises, so the
 // raising is left to the caller.)
@@ -289,7 +299,7 @@ bool ScriptCommand(lua_State* L, bool raise) {
   for (int j = 0; j < argc; ++j) {
     int t = lua_type(L, j + 1);
     if (t == LUA_TNUMBER) {
-      args[j] = fmt::format("{:.17g}", static_cast<double>(lua_tonumber(L, j + 1)));
+      args[j] = NumberArg(lua_tonumber(L, j + 1));
     } else if (t == LUA_TSTRING) {
       size_t n;
       const char* s = lua_tolstring(L, j + 1, &n);
