@@ -183,6 +183,17 @@ std::string OneLine(lua_State* L, int idx) {
   return out;
 }
 
+// The number of entries of the table on top of the stack.
+size_t CountPairs(lua_State* L) {
+  size_t n = 0;
+  lua_pushnil(L);
+  while (lua_next(L, -2)) {
+    lua_pop(L, 1);
+    ++n;
+  }
+  return n;
+}
+
 int64_t TruncateNumber(lua_Number d) {
   // As the x86 conversion Redis relies on: NaN and out-of-range values give INT64_MIN.
   if (std::isnan(d) || d >= 9223372036854775808.0 || d < -9223372036854775808.0) return INT64_MIN;
@@ -264,13 +275,7 @@ void LuaToResp(lua_State* L, ReplyBuilder& rb, int script_resp) {
         if (done) break;
       }
       if (GetField(L, "map", LUA_TTABLE)) {
-        size_t pairs = 0;
-        lua_pushnil(L);
-        while (lua_next(L, -2)) {
-          lua_pop(L, 1);
-          ++pairs;
-        }
-        rb.Map(pairs);
+        rb.Map(CountPairs(L));
         lua_pushnil(L);
         while (lua_next(L, -2)) {
           lua_pushvalue(L, -2);
@@ -281,13 +286,7 @@ void LuaToResp(lua_State* L, ReplyBuilder& rb, int script_resp) {
         break;
       }
       if (GetField(L, "set", LUA_TTABLE)) {
-        size_t n = 0;
-        lua_pushnil(L);
-        while (lua_next(L, -2)) {
-          lua_pop(L, 1);
-          ++n;
-        }
-        rb.Set(n);
+        rb.Set(CountPairs(L));
         lua_pushnil(L);
         while (lua_next(L, -2)) {
           lua_pop(L, 1);
