@@ -21,6 +21,7 @@ void RegisterAllFamilies() {
   RegisterSortFamily(r);
   RegisterTransactionFamily(r);
   RegisterPubsubFamily(r);
+  RegisterStreamFamily(r);
 }
 
 }  // namespace corvid

@@ -19,5 +19,6 @@ void RegisterZsetFamily(CommandRegistry& r);
 void RegisterSortFamily(CommandRegistry& r);
 void RegisterTransactionFamily(CommandRegistry& r);
 void RegisterPubsubFamily(CommandRegistry& r);
+void RegisterStreamFamily(CommandRegistry& r);
 
 }  // namespace corvid
