@@ -231,12 +231,12 @@ void XaddCmd(Client& c, CmdArgs args) {
 }
 
 void XtrimCmd(Client& c, CmdArgs args) {
+  AddTrimArgs a;
+  if (!ParseAddOrTrim(c, args, false, &a)) return;
   bool wrong;
   KeyEntry* e = FindStreamWrite(c, args[1], &wrong);
   if (wrong) return;
   if (!e) return c.reply.Int(0);
-  AddTrimArgs a;
-  if (!ParseAddOrTrim(c, args, false, &a)) return;
   int64_t n = StreamTrim(StreamOf(e->val), a.trim);
   if (n) NotifyKeyspaceEvent(kNotifyStream, "xtrim", args[1], c.db_index());
   c.reply.Int(n);
