@@ -50,6 +50,9 @@ KeyEntry* FindStreamWrite(Client& c, std::string_view key, bool* wrong) {
   return *wrong ? nullptr : e;
 }
 
+// Counts changes as Redis' server.dirty does (save points, WATCH).
+void Dirty(int64_t n = 1) { Srv().stats.dirty += static_cast<uint64_t>(n); }
+
 // ---- replies ----
 
 void ReplyId(Client& c, StreamID id) {
@@ -225,6 +228,7 @@ void XaddCmd(Client& c, CmdArgs args) {
       return c.reply.Error("ERR The ID specified in XADD is equal or smaller than the target stream top item");
   }
   ReplyId(c, id);
+  Dirty();
   NotifyKeyspaceEvent(kNotifyStream, "xadd", args[1], c.db_index());
   if (a.has_trim && StreamTrim(s, a.trim)) NotifyKeyspaceEvent(kNotifyStream, "xtrim", args[1], c.db_index());
   SignalKeyReady(c.db(), args[1]);
@@ -238,6 +242,7 @@ void XtrimCmd(Client& c, CmdArgs args) {
   if (wrong) return;
   if (!e) return c.reply.Int(0);
   int64_t n = StreamTrim(StreamOf(e->val), a.trim);
+  Dirty(n);
   if (n) NotifyKeyspaceEvent(kNotifyStream, "xtrim", args[1], c.db_index());
   c.reply.Int(n);
 }
@@ -285,6 +290,7 @@ void XdelCmd(Client& c, CmdArgs args) {
   Stream* s = StreamOf(e->val);
   int64_t deleted = 0;
   for (StreamID id : ids) deleted += StreamDelete(s, id);
+  Dirty(deleted);
   if (deleted) NotifyKeyspaceEvent(kNotifyStream, "xdel", args[1], c.db_index());
   c.reply.Int(deleted);
 }
@@ -487,6 +493,7 @@ void ReadGeneric(Client& c, CmdArgs args, bool xreadgroup) {
       if (!serve[i]) continue;
       if (!resp3) c.reply.Array(2);
       c.reply.Bulk(args[r.streams_at + i]);
+      if (xreadgroup) Dirty();
       if (history[i]) {
         ReplyConsumerHistory(c, *streams[i], consumers[i], ids[i], count);
       } else if (xreadgroup) {
@@ -565,6 +572,7 @@ void XackCmd(Client& c, CmdArgs args) {
     if (!ArgId(c, args[j], &ids[j - 3], 0)) return;
   int64_t acked = 0;
   for (StreamID id : ids) acked += GroupAck(g, id);
+  Dirty(acked);
   c.reply.Int(acked);
 }
 
@@ -725,6 +733,7 @@ void XclaimCmd(Client& c, CmdArgs args) {
     claimed.push_back(id);
   }
   if (cons) cons->active_time = now;
+  Dirty(static_cast<int64_t>(claimed.size()));
   ReplyClaimed(c, *s, claimed, justid);
 }
 
@@ -774,6 +783,7 @@ void XautoclaimCmd(Client& c, CmdArgs args) {
     --count;
   }
   if (cons) cons->active_time = now;
+  Dirty(static_cast<int64_t>(claimed.size() + deleted.size()));
   c.reply.Array(3);
   ReplyId(c, it == g->pel.end() ? StreamID{} : it->first);
   ReplyClaimed(c, *s, claimed, justid);
@@ -813,6 +823,7 @@ void XsetidCmd(Client& c, CmdArgs args) {
   if (entries_added != -1) s->entries_added = static_cast<uint64_t>(entries_added);
   if (!max_deleted.IsZero()) s->max_deleted_id = max_deleted;
   c.reply.Ok();
+  Dirty();
   NotifyKeyspaceEvent(kNotifyStream, "xsetid", args[1], c.db_index());
 }
 
@@ -890,6 +901,7 @@ void XgroupCreateCmd(Client& c, CmdArgs args) {
   if (!t.s) t.s = StreamOf(c.db().Add(args[2], NewStreamValue())->val);
   if (!CreateGroup(t.s, args[3], id, entries_read)) return c.reply.Error("BUSYGROUP Consumer Group name already exists");
   c.reply.Ok();
+  Dirty();
   NotifyKeyspaceEvent(kNotifyStream, "xgroup-create", args[2], c.db_index());
 }
 
@@ -908,6 +920,7 @@ void XgroupSetidCmd(Client& c, CmdArgs args) {
   t.g->last_id = id;
   t.g->entries_read = entries_read;
   c.reply.Ok();
+  Dirty();
   NotifyKeyspaceEvent(kNotifyStream, "xgroup-setid", args[2], c.db_index());
 }
 
@@ -917,6 +930,7 @@ void XgroupDestroyCmd(Client& c, CmdArgs args) {
   if (!t.g) return c.reply.Int(0);
   t.s->groups.erase(t.s->groups.find(args[3]));
   c.reply.Int(1);
+  Dirty();
   NotifyKeyspaceEvent(kNotifyStream, "xgroup-destroy", args[2], c.db_index());
   SignalKeyReady(c.db(), args[2]);  // blocked XREADGROUP clients of the group fail with NOGROUP
 }
@@ -925,7 +939,10 @@ void XgroupCreateconsumerCmd(Client& c, CmdArgs args) {
   GroupTarget t;
   if (!XgroupTarget(c, args, false, true, &t)) return;
   bool created = CreateConsumer(t.g, args[4], Srv().now_ms) != nullptr;
-  if (created) NotifyKeyspaceEvent(kNotifyStream, "xgroup-createconsumer", args[2], c.db_index());
+  if (created) {
+    Dirty();
+    NotifyKeyspaceEvent(kNotifyStream, "xgroup-createconsumer", args[2], c.db_index());
+  }
   c.reply.Int(created);
 }
 
@@ -934,7 +951,10 @@ void XgroupDelconsumerCmd(Client& c, CmdArgs args) {
   if (!XgroupTarget(c, args, false, true, &t)) return;
   bool existed = FindConsumer(*t.g, args[4]) != nullptr;
   size_t pending = DeleteConsumer(t.g, args[4]);
-  if (existed) NotifyKeyspaceEvent(kNotifyStream, "xgroup-delconsumer", args[2], c.db_index());
+  if (existed) {
+    Dirty();
+    NotifyKeyspaceEvent(kNotifyStream, "xgroup-delconsumer", args[2], c.db_index());
+  }
   c.reply.Int(static_cast<int64_t>(pending));
 }
 
