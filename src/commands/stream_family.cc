@@ -79,23 +79,47 @@ void ReplyEntry(Client& c, const StreamIterator& it) {
   }
 }
 
-// Number of live entries in [start, end], at most count (0 = all).
-size_t CountRange(const Stream& s, StreamID start, StreamID end, size_t count) {
-  StreamIterator it(s.index, start, end, false);
-  size_t n = 0;
-  while ((count == 0 || n < count) && it.Next()) ++n;
-  return n;
+// Ranges of up to this many entries are read in one pass and kept as views (longer ones are counted first).
+constexpr size_t kOnePassRange = 1024;
+
+// [id, [field, value, ...]] from a batch's flat arrays.
+void ReplyEntryValues(Client& c, StreamID id, std::span<const LpValue> fv) {
+  c.reply.Array(2);
+  ReplyId(c, id);
+  c.reply.Array(fv.size());
+  for (const LpValue& v : fv) ReplyLpValue(c, v);
 }
 
 // Replies the entries in [start, end] (at most count, 0 = all) as an array; calls each(id) per entry first.
 template <typename F>
 void ReplyRangeWith(Client& c, const Stream& s, StreamID start, StreamID end, size_t count, bool rev, F&& each) {
-  size_t n = CountRange(s, start, end, count);
-  c.reply.Array(n);
   StreamIterator it(s.index, start, end, rev);
-  for (size_t i = 0; i < n && it.Next(); ++i) {
-    each(it.id());
-    ReplyEntry(c, it);
+  if (count == 0 || count > kOnePassRange) {
+    size_t n = 0;
+    for (StreamIterator counter(s.index, start, end, rev); (count == 0 || n < count) && counter.Next();) ++n;
+    c.reply.Array(n);
+    for (size_t i = 0; i < n && it.Next(); ++i) {
+      each(it.id());
+      ReplyEntry(c, it);
+    }
+    return;
+  }
+  // One pass: the values view the listpacks, which nothing changes before the reply is built.
+  thread_local std::vector<StreamID> ids;
+  thread_local std::vector<LpValue> fv;
+  thread_local std::vector<size_t> ends;
+  ids.clear();
+  fv.clear();
+  ends.clear();
+  while (ids.size() < count && it.Next()) {
+    ids.push_back(it.id());
+    fv.insert(fv.end(), it.fields_values().begin(), it.fields_values().end());
+    ends.push_back(fv.size());
+  }
+  c.reply.Array(ids.size());
+  for (size_t i = 0, from = 0; i < ids.size(); from = ends[i++]) {
+    each(ids[i]);
+    ReplyEntryValues(c, ids[i], std::span<const LpValue>(fv).subspan(from, ends[i] - from));
   }
 }
 

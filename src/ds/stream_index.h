@@ -94,6 +94,8 @@ class StreamIterator {
   size_t num_fields() const { return fv_.size() / 2; }
   const LpValue& field(size_t i) const { return fv_[2 * i]; }
   const LpValue& value(size_t i) const { return fv_[2 * i + 1]; }
+  // field, value, field, value... of the entry.
+  std::span<const LpValue> fields_values() const { return fv_; }
 
  private:
   // Positions the walk inside node it_; false if it_ is the end.
