@@ -570,8 +570,8 @@ bool XreadKeys(CmdArgs argv, std::vector<KeyRef>* out) {
 
 // ---- groups ----
 
-// The stream and group of a group command: replies NOGROUP "No such key '<k>' or consumer group '<g>'" when
-// either is missing. *wrong is set (WRONGTYPE replied) on a type mismatch.
+// The stream (*s) and group of a group command; nullptr after replying WRONGTYPE, or NOGROUP "No such key '<k>'
+// or consumer group '<g>'" when either is missing.
 StreamGroup* FindKeyGroup(Client& c, std::string_view key, std::string_view group, Stream** s) {
   OpStatus st;
   KeyEntry* e = FindTyped(c, key, ObjType::kStream, &st);
@@ -1011,14 +1011,16 @@ Stream* XinfoStream(Client& c, std::string_view key) {
   return e ? StreamOf(e->val) : nullptr;
 }
 
-void ReplyEntriesRead(Client& c, const StreamGroup& g) {
+// The "last-delivered-id", "entries-read" and "lag" fields of a group (nil where unknown).
+void ReplyGroupProgress(Client& c, const Stream& s, const StreamGroup& g) {
+  c.reply.Bulk("last-delivered-id");
+  ReplyId(c, g.last_id);
+  c.reply.Bulk("entries-read");
   if (g.entries_read != kInvalidEntriesRead)
     c.reply.Int(g.entries_read);
   else
     c.reply.Null();
-}
-
-void ReplyLag(Client& c, const Stream& s, const StreamGroup& g) {
+  c.reply.Bulk("lag");
   int64_t lag;
   if (GroupLag(s, g, &lag))
     c.reply.Int(lag);
@@ -1058,12 +1060,7 @@ void XinfoGroupsCmd(Client& c, CmdArgs args) {
     c.reply.Int(static_cast<int64_t>(g->consumers.size()));
     c.reply.Bulk("pending");
     c.reply.Int(static_cast<int64_t>(g->pel.size()));
-    c.reply.Bulk("last-delivered-id");
-    ReplyId(c, g->last_id);
-    c.reply.Bulk("entries-read");
-    ReplyEntriesRead(c, *g);
-    c.reply.Bulk("lag");
-    ReplyLag(c, *s, *g);
+    ReplyGroupProgress(c, *s, *g);
   }
 }
 
@@ -1074,12 +1071,7 @@ void ReplyFullGroups(Client& c, const Stream& s, size_t count) {
     c.reply.Map(7);
     c.reply.Bulk("name");
     c.reply.Bulk(name);
-    c.reply.Bulk("last-delivered-id");
-    ReplyId(c, g->last_id);
-    c.reply.Bulk("entries-read");
-    ReplyEntriesRead(c, *g);
-    c.reply.Bulk("lag");
-    ReplyLag(c, s, *g);
+    ReplyGroupProgress(c, s, *g);
     c.reply.Bulk("pel-count");
     c.reply.Int(static_cast<int64_t>(g->pel.size()));
     c.reply.Bulk("pending");

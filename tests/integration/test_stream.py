@@ -2,45 +2,15 @@
 consumer crashing, its work claimed and acknowledged by another), capped logs, and blocking reads served across
 connections in arrival order. Waits are bounded; nothing asserts on elapsed time."""
 
-import threading
-
 import pytest
 import redis
 from conftest import wait_until
-
-
-def blocked_clients(r):
-    return int(r.info("clients")["blocked_clients"])
-
-
-class Reader(threading.Thread):
-    """Runs one (blocking) command on its own connection and keeps the reply or the exception."""
-
-    def __init__(self, server, *command):
-        super().__init__(daemon=True)
-        self.client = server.client()
-        self.command = command
-        self.reply = None
-        self.error = None
-
-    def run(self):
-        try:
-            self.reply = self.client.execute_command(*self.command)
-        except Exception as e:  # noqa: BLE001 - reported by the test
-            self.error = e
-
-    def result(self, timeout=10.0):
-        self.join(timeout)
-        assert not self.is_alive(), "command %r was not served" % (self.command,)
-        self.client.close()
-        if self.error:
-            raise self.error
-        return self.reply
+from test_list import Waiter, blocked_clients
 
 
 def start_blocked(server, r, *command):
     before = blocked_clients(r)
-    t = Reader(server, *command)
+    t = Waiter(server, *command)
     t.start()
     assert wait_until(lambda: blocked_clients(r) > before), "the reader never blocked"
     return t
