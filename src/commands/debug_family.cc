@@ -11,6 +11,7 @@
 #include "commands/cmd_util.h"
 #include "commands/command.h"
 #include "persistence/rdb.h"
+#include "persistence/rdb_value.h"
 #include "server/config.h"
 #include "server/server.h"
 #include "db/collections.h"
@@ -92,8 +93,12 @@ void ObjectCmd(Client& c, CmdArgs args) {
   const Value& v = e->val;
   uint32_t now = Srv().lru_clock;
   uint32_t idle = now >= v.lru() ? now - v.lru() : 0xFFFFFF - v.lru() + now;
-  // serializedlength: the RDB string length without compression (an approximation of Redis' figure).
-  size_t len = v.IsString() ? (v.IsInt() ? 5 : v.StringLen() + (v.StringLen() < 64 ? 1 : v.StringLen() < 16384 ? 2 : 5)) : 0;
+  // serializedlength: the size of the value's RDB payload, as Redis' rdbSavedObjectLen.
+  uint8_t type;
+  std::string err;
+  rdb::Writer w;
+  if (rdb::ValueType(v, &type, &err)) rdb::SaveValue(w, v, Cfg().rdbcompression);
+  size_t len = w.buffer().size();
   c.reply.Simple(fmt::format("Value at:{} refcount:1 encoding:{} serializedlength:{} lru:{} lru_seconds_idle:{}",
                              static_cast<const void*>(&v), EncodingName(v.encoding()), len, v.lru(), idle));
 }

@@ -79,16 +79,6 @@ int64_t IdleMs(const Value& v) {
   return static_cast<int64_t>(secs) * 1000;
 }
 
-bool LfuPolicy() {
-  MaxmemoryPolicy p = Cfg().maxmemory_policy;
-  return p == MaxmemoryPolicy::kVolatileLfu || p == MaxmemoryPolicy::kAllkeysLfu;
-}
-
-bool LruPolicy() {
-  MaxmemoryPolicy p = Cfg().maxmemory_policy;
-  return p == MaxmemoryPolicy::kVolatileLru || p == MaxmemoryPolicy::kAllkeysLru;
-}
-
 // ---- handlers ----
 
 void DelCmd(Client& c, CmdArgs args) {

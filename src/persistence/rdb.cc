@@ -34,15 +34,6 @@ constexpr int64_t kBgsaveRetryDelay = 5;
 
 int64_t NowS() { return Srv().now_ms / 1000; }
 
-bool LfuPolicy() {
-  MaxmemoryPolicy p = Cfg().maxmemory_policy;
-  return p == MaxmemoryPolicy::kVolatileLfu || p == MaxmemoryPolicy::kAllkeysLfu;
-}
-bool LruPolicy() {
-  MaxmemoryPolicy p = Cfg().maxmemory_policy;
-  return p == MaxmemoryPolicy::kVolatileLru || p == MaxmemoryPolicy::kAllkeysLru;
-}
-
 void AuxField(rdb::Writer& w, std::string_view key, std::string_view val) {
   w.Byte(rdb::kOpAux);
   w.String(key, false);
@@ -246,16 +237,12 @@ bool RdbLoadImage(std::string_view data, std::string* err, const std::function<v
     uint8_t type;
     if (!r.Byte(&type)) return fail(r.error());
     switch (type) {
-      case rdb::kOpExpireTime: {
-        uint32_t s;
-        if (!r.U32Le(&s)) return fail(r.error());
-        expire_ms = static_cast<int64_t>(s) * 1000;
-        continue;
-      }
+      case rdb::kOpExpireTime:  // seconds, 4 bytes (RDB < 3)
       case rdb::kOpExpireTimeMs: {
-        uint64_t ms;
-        if (!r.U64Le(&ms)) return fail(r.error());
-        expire_ms = static_cast<int64_t>(ms);
+        bool secs = type == rdb::kOpExpireTime;
+        uint64_t t;
+        if (!r.UintLe(secs ? 4 : 8, &t)) return fail(r.error());
+        expire_ms = static_cast<int64_t>(t) * (secs ? 1000 : 1);
         continue;
       }
       case rdb::kOpFreq: {
@@ -343,7 +330,7 @@ bool RdbLoadImage(std::string_view data, std::string* err, const std::function<v
   if (version >= 5) {
     uint64_t expected = rdb::Crc64(0, data.data(), r.offset());
     uint64_t stored;
-    if (!r.U64Le(&stored)) return fail(r.error());
+    if (!r.UintLe(8, &stored)) return fail(r.error());
     if (stored == 0) {
       LogWarning("RDB file was saved with checksum disabled: no check performed.");
     } else if (cfg.rdbchecksum && stored != expected) {

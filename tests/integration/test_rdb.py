@@ -288,7 +288,7 @@ def test_loading_replies(start_server):
     c.execute_command("DEBUG", "POPULATE", 1500)
     assert c.save()
     cor.stop()
-    cor.args += ["--key-load-delay", "1000", "--loading-process-events-interval-bytes", "1024"]
+    cor.args += ["--key-load-delay", "300", "--loading-process-events-interval-bytes", "1024"]
     cor.start(wait=False)
 
     def loading_reply():
