@@ -383,6 +383,7 @@ BgsaveResult RdbBgsave() {
     // every descriptor alone: closing through Asio would deregister the parent's sockets from the shared epoll.
     signal(SIGTERM, SIG_DFL);
     signal(SIGINT, SIG_DFL);
+    SetLogRole('C');
     _exit(SaveToFile(path) ? 0 : 1);
   }
   if (pid < 0) {

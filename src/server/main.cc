@@ -153,7 +153,12 @@ int main(int argc, char** argv) {
   if (!StartListeners()) return 1;
   if (cfg.daemonize || !cfg.pidfile.empty()) WritePidFile();
   LogNotice("Server initialized");
-  if (!RdbLoadAtStartup()) return 1;
+  if (!RdbLoadAtStartup()) {
+    StopListeners();
+    CloseAllConnections();
+    ShutdownPoller();
+    return 1;
+  }
 
   asio::signal_set signals(Io(), SIGTERM, SIGINT);
   std::function<void(const asio::error_code&, int)> on_signal = [&](const asio::error_code& ec, int sig) {
