@@ -467,7 +467,8 @@ bool RdbShutdown(bool save) {
     unlink(fmt::format("temp-{}.rdb", g_state.child_pid).c_str());
     g_state.child_pid = -1;
   }
-  if (!save) return true;
+  // While loading, the dataset is partial: never save it (Redis turns SAVE into NOSAVE then).
+  if (!save || g_state.loading) return true;
   LogNotice("Saving the final RDB snapshot before exiting.");
   if (!RdbSave()) {
     LogWarning("Error trying to save the DB, can't exit.");
