@@ -208,15 +208,10 @@ bool QueuedDenyOom(const Client& c) {
 
 }  // namespace
 
-bool LfuPolicyActive() {
-  MaxmemoryPolicy p = Cfg().maxmemory_policy;
-  return p == MaxmemoryPolicy::kAllkeysLfu || p == MaxmemoryPolicy::kVolatileLfu;
-}
-
-uint32_t InitialLruBits() { return LfuPolicyActive() ? (LfuMinutes() << 8) | kLfuInitVal : Srv().lru_clock; }
+uint32_t InitialLruBits() { return LfuPolicy() ? (LfuMinutes() << 8) | kLfuInitVal : Srv().lru_clock; }
 
 void TouchValue(Value& v) {
-  if (!LfuPolicyActive()) {
+  if (!LfuPolicy()) {
     v.set_lru(Srv().lru_clock);
     return;
   }
