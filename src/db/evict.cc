@@ -283,6 +283,7 @@ uint64_t EvictionExceededMs(bool current_only) {
 }
 
 bool MemoryAllowsCommand(const Client& c, const Command& cmd) {
+  if (c.Has(kClientDenyBlocking)) return true;  // a command run by EXEC: the EXEC itself was checked
   if (PerformEvictions() != EvictResult::kFail) return true;
   bool is_exec = IsCommand(cmd, "exec");
   bool reject = (cmd.flags & kCmdDenyOom) || (is_exec && c.Has(kClientMulti) && QueuedDenyOom(c));
