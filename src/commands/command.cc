@@ -51,6 +51,7 @@ namespace {
 constexpr std::string_view kArgTypes[] = {"key", "string", "integer", "double", "pattern", "unix-time"};
 
 bool IsTokenWord(std::string_view w) {
+  if (w == "=" || w == "~") return true;  // XADD / XTRIM's trim operator
   bool upper = false;
   for (char c : w) {
     if (c >= 'a' && c <= 'z') return false;
@@ -89,6 +90,7 @@ class GrammarParser {
 
   bool Item(ArgSpec* a) {
     std::string_view w = Word();
+    if (w.empty() && pos_ < g_.size() && g_[pos_] == '=') w = g_.substr(pos_++, 1);  // a literal "=" token
     if (pos_ < g_.size() && g_[pos_] == '=') {  // TOKEN=core
       a->token = std::string(w);
       ++pos_;

@@ -29,6 +29,7 @@ void RegisterAllFamilies() {
   RegisterSlowlogFamily(r);
   RegisterLatencyFamily(r);
   RegisterMemoryFamily(r);
+  RegisterStreamFamily(r);
 }
 
 }  // namespace corvid

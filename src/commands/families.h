@@ -27,5 +27,6 @@ void RegisterPersistenceFamily(CommandRegistry& r);
 void RegisterSlowlogFamily(CommandRegistry& r);
 void RegisterLatencyFamily(CommandRegistry& r);
 void RegisterMemoryFamily(CommandRegistry& r);
+void RegisterStreamFamily(CommandRegistry& r);
 
 }  // namespace corvid

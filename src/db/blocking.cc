@@ -126,6 +126,8 @@ void BlockOnKeys(Client& c, CmdArgs args, std::span<const std::string_view> keys
   Srv().blocked_clients = g_blocked.size();
 }
 
+bool IsBlockedRerun(const Client& c) { return g_rerunning == &c; }
+
 void SignalKeyReady(const Db& db, std::string_view key) {
   if (g_waiting.empty()) return;
   DbKey dk{db.index(), std::string(key)};

@@ -25,6 +25,8 @@ bool CanBlock(const Client& c);
 // Blocks c (which ran args) on keys of its current db until one is signalled or deadline_ms passes.
 void BlockOnKeys(Client& c, CmdArgs args, std::span<const std::string_view> keys, int64_t deadline_ms,
                  BlockTimeoutReply on_timeout);
+// True while c's blocked command is being re-run because a key it waits on was signalled.
+bool IsBlockedRerun(const Client& c);
 // Notes that key may now serve blocked clients; cheap when nobody waits on it.
 void SignalKeyReady(const Db& db, std::string_view key);
 // Serves clients blocked on ready keys (re-running their commands). Cheap when nothing is ready.

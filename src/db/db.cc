@@ -61,6 +61,7 @@ KeyEntry* Db::Set(std::string_view key, Value&& v, bool keep_ttl) {
 }
 
 void Db::Overwrite(KeyEntry* e, Value&& v) {
+  SignalStreamGone(e);
   bool had = e->val.has_expire();
   uint32_t lru = LfuPolicyActive() ? e->val.lru() : Srv().lru_clock;  // LFU keeps the counter (dbSetValue)
   e->val = std::move(v);
@@ -75,13 +76,19 @@ bool Db::Delete(std::string_view key) {
   return true;
 }
 
+void Db::SignalStreamGone(const KeyEntry* e) {
+  if (e->val.type() == ObjType::kStream) SignalKeyReady(*this, e->key.view());
+}
+
 void Db::DeleteEntry(KeyEntry* e) {
+  SignalStreamGone(e);
   RemoveExpire(e);
   keys_.UnlinkNode(e);
   delete e;
 }
 
 Value Db::Detach(KeyEntry* e) {
+  SignalStreamGone(e);
   RemoveExpire(e);
   keys_.UnlinkNode(e);
   Value v = std::move(e->val);

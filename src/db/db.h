@@ -106,6 +106,8 @@ class Db {
 
  private:
   void ExpireNow(KeyEntry* e);
+  // A stream going away (deleted, replaced) wakes its blocked XREADGROUP clients, which then fail as Redis 7.0's.
+  void SignalStreamGone(const KeyEntry* e);
   int index_;
   KeyDict keys_;
   ExpireDict expires_;

@@ -901,12 +901,21 @@ def replies_match(step, a, b):
             return False
         return sa[0] == sb[0] and sorted(sa[1]) == sorted(sb[1])
     if step.compare == APPROX:
-        if a.raw[:1] == b":" and b.raw[:1] == b":":
+        # Line by line, so integers nested in arrays (XPENDING idle times, XINFO seen-time) get the tolerance too.
+        la, lb = a.raw.split(b"\r\n"), b.raw.split(b"\r\n")
+        if len(la) != len(lb):
+            return False
+        for x, y in zip(la, lb):
+            if x == y:
+                continue
+            if x[:1] != b":" or y[:1] != b":":
+                return False
             try:
-                return abs(int(a.raw[1:-2]) - int(b.raw[1:-2])) <= step.tolerance
+                if abs(int(x[1:]) - int(y[1:])) > step.tolerance:
+                    return False
             except ValueError:
                 return False
-        return False
+        return True
     return False
 
 

@@ -67,6 +67,15 @@ SCRIPTS = {
         "GEORADIUS g 0 0 1 km STORE gs", "GEOSEARCHSTORE gs2 g FROMLONLAT 15 37 BYRADIUS 200 km",
         "GEOSEARCHSTORE gs2 g FROMLONLAT 0 0 BYRADIUS 1 km",
     ],
+    "streams": [
+        "XADD x 1-1 a 1", "XADD x 2-1 a 2", "XADD x 3-1 a 3", "XADD x MAXLEN 2 4-1 a 4", "XADD x 1-1 a 1",
+        "XADD nx NOMKSTREAM 1-1 a 1", "XDEL x 3-1", "XDEL x 9-9", "XTRIM x MAXLEN 1", "XTRIM x MAXLEN 5",
+        "XGROUP CREATE x g 0", "XGROUP CREATE y g $ MKSTREAM", "XGROUP CREATE x g 0", "XGROUP SETID x g 0",
+        "XGROUP CREATECONSUMER x g c1", "XGROUP CREATECONSUMER x g c1", "XREADGROUP GROUP g c2 STREAMS x >",
+        "XACK x g 4-1", "XADD x 5-1 a 5", "XREADGROUP GROUP g c2 STREAMS x >", "XCLAIM x g c3 0 5-1",
+        "XAUTOCLAIM x g c4 0 0", "XGROUP DELCONSUMER x g c1", "XGROUP DELCONSUMER x g nobody", "XSETID x 9-9",
+        "XGROUP DESTROY x g", "XGROUP DESTROY x g", "XREAD STREAMS x 0", "XDEL x 5-1", "DEL x",
+    ],
     "transactions": [
         "MULTI", "SET m 1", "INCR m", "LPUSH ml a", "EXEC",
     ],
