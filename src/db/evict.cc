@@ -196,7 +196,9 @@ bool IsCommand(const Command& cmd, const char* name) {
 }
 
 bool QueuedDenyOom(const Client& c) {
-  for (const auto& queued : c.multi_queue) {
+  std::vector<std::string_view> queued;
+  for (size_t i = 0; i < c.multi_queue.size(); ++i) {
+    c.multi_queue.Get(i, &queued);
     const Command* q = Commands().Find(queued[0]);
     if (q && !q->subcommands.empty() && queued.size() >= 2) q = CommandRegistry::FindSub(*q, queued[1]);
     if (q && (q->flags & kCmdDenyOom)) return true;
