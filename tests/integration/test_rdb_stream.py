@@ -55,19 +55,23 @@ def stream_snapshot(c):
     return out
 
 
+def move_file(src, dst):
+    """Saves src's streams, loads its dump.rdb into dst (restarted) and checks both show the same streams."""
+    sc = src.client(decode_responses=False)
+    fill_streams(sc)
+    assert sc.save()
+    want, want_digest = stream_snapshot(sc), digest(sc)
+    dst.stop()
+    shutil.copy(os.path.join(src.dir, "dump.rdb"), os.path.join(dst.dir, "dump.rdb"))
+    dst.start()
+    dc = dst.client(decode_responses=False)
+    assert stream_snapshot(dc) == want
+    assert digest(dc) == want_digest
+    return dc
+
+
 def test_redis_file_loads_into_corvid(redis_server, start_server):
-    red = redis_server(NODE_CFG)
-    rc = red.client(decode_responses=False)
-    fill_streams(rc)
-    assert rc.save()
-    want, want_digest = stream_snapshot(rc), digest(rc)
-    cor = start_server(DEBUG + NODE_CFG)
-    cor.stop()
-    shutil.copy(os.path.join(red.dir, "dump.rdb"), os.path.join(cor.dir, "dump.rdb"))
-    cor.start()
-    cc = cor.client(decode_responses=False)
-    assert stream_snapshot(cc) == want
-    assert digest(cc) == want_digest
+    cc = move_file(redis_server(NODE_CFG), start_server(DEBUG + NODE_CFG))
     # the loaded streams keep working: new IDs continue after the loaded last IDs
     assert cc.xadd("s:multi", {"new": 1}) > b"1007-22"
     assert cc.xreadgroup("g2", "idle", {"s:multi": ">"})[0][1][0][1] == {b"new": b"1"}
@@ -75,18 +79,7 @@ def test_redis_file_loads_into_corvid(redis_server, start_server):
 
 @pytest.mark.parametrize("opts", [[], ["--rdbcompression", "no"]])
 def test_corvid_file_loads_into_redis(redis_server, start_server, opts):
-    cor = start_server(DEBUG + NODE_CFG + opts)
-    cc = cor.client(decode_responses=False)
-    fill_streams(cc)
-    assert cc.save()
-    want, want_digest = stream_snapshot(cc), digest(cc)
-    red = redis_server(NODE_CFG)
-    red.stop()
-    shutil.copy(os.path.join(cor.dir, "dump.rdb"), os.path.join(red.dir, "dump.rdb"))
-    red.start()
-    rc = red.client(decode_responses=False)
-    assert stream_snapshot(rc) == want
-    assert digest(rc) == want_digest
+    move_file(start_server(DEBUG + NODE_CFG + opts), redis_server(NODE_CFG))
 
 
 def test_same_bytes_as_redis(redis_server, start_server):
