@@ -5,6 +5,7 @@ import os
 import random
 import shutil
 import struct
+import subprocess
 
 import pytest
 
@@ -79,7 +80,11 @@ def test_redis_file_loads_into_corvid(redis_server, start_server):
 
 @pytest.mark.parametrize("opts", [[], ["--rdbcompression", "no"]])
 def test_corvid_file_loads_into_redis(redis_server, start_server, opts):
-    move_file(start_server(DEBUG + NODE_CFG + opts), redis_server(NODE_CFG))
+    cor = start_server(DEBUG + NODE_CFG + opts)
+    move_file(cor, redis_server(NODE_CFG))
+    out = subprocess.run(["/usr/bin/redis-check-rdb", os.path.join(cor.dir, "dump.rdb")],
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0 and "RDB looks OK" in out.stdout, out.stdout + out.stderr
 
 
 def test_same_bytes_as_redis(redis_server, start_server):
