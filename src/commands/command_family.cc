@@ -40,7 +40,9 @@ void ReplyKeySpecs(Client& c, const Command& cmd) {
     c.reply.Bulk("spec");
     c.reply.Map(3);
     c.reply.Bulk("lastkey");
-    c.reply.Int(single ? 0 : (cmd.last_key < 0 ? cmd.last_key : cmd.last_key - cmd.first_key));
+    // One spec per group: each covers one key, except a last group reaching the end (SINTERSTORE's sources).
+    bool open_end = cmd.last_key < 0 && g + 1 == groups.size();
+    c.reply.Int(single && !open_end ? 0 : (cmd.last_key < 0 ? cmd.last_key : cmd.last_key - cmd.first_key));
     c.reply.Bulk("keystep");
     c.reply.Int(cmd.step);
     c.reply.Bulk("limit");

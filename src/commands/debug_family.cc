@@ -12,9 +12,11 @@
 #include "commands/command.h"
 #include "persistence/rdb.h"
 #include "db/evict.h"
+#include "persistence/rdb_value.h"
 #include "server/config.h"
 #include "server/server.h"
 #include "db/collections.h"
+#include "db/list_type.h"
 #include "util/digest.h"
 #include "util/glob.h"
 #include "util/numeric.h"
@@ -92,10 +94,22 @@ void ObjectCmd(Client& c, CmdArgs args) {
   if (!e) return c.reply.Error(err::kNoSuchKey);
   const Value& v = e->val;
   uint64_t idle = IdleTimeMs(v) / 1000;
-  // serializedlength: the RDB string length without compression (an approximation of Redis' figure).
-  size_t len = v.IsString() ? (v.IsInt() ? 5 : v.StringLen() + (v.StringLen() < 64 ? 1 : v.StringLen() < 16384 ? 2 : 5)) : 0;
-  c.reply.Simple(fmt::format("Value at:{} refcount:1 encoding:{} serializedlength:{} lru:{} lru_seconds_idle:{}",
-                             static_cast<const void*>(&v), EncodingName(v.encoding()), len, v.lru(), idle));
+  // serializedlength: the size of the value's RDB payload, as Redis' rdbSavedObjectLen.
+  uint8_t type;
+  std::string err;
+  rdb::Writer w;
+  if (rdb::ValueType(v, &type, &err)) rdb::SaveValue(w, v, Cfg().rdbcompression);
+  size_t len = w.buffer().size();
+  std::string extra;
+  if (v.type() == ObjType::kList) {  // lists are always quicklists
+    const Quicklist* ql = ListOf(v);
+    Quicklist::Stats st = ql->GetStats();
+    extra = fmt::format(" ql_nodes:{} ql_avg_node:{:.2f} ql_listpack_max:{} ql_compressed:{} ql_uncompressed_size:{}",
+                        st.nodes, static_cast<double>(ql->Size()) / static_cast<double>(st.nodes), ql->fill(),
+                        ql->compress_depth() != 0 ? 1 : 0, st.listpack_bytes);
+  }
+  c.reply.Simple(fmt::format("Value at:{} refcount:1 encoding:{} serializedlength:{} lru:{} lru_seconds_idle:{}{}",
+                             static_cast<const void*>(&v), EncodingName(v.encoding()), len, v.lru(), idle, extra));
 }
 
 void ProtocolCmd(Client& c, CmdArgs args) {

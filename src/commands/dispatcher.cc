@@ -169,7 +169,11 @@ void DispatchOne(Client& c, CmdArgs argv) {
     return;
   }
   if (Cfg().maxmemory && !MemoryAllowsCommand(c, *cmd)) {
-    Reject(c, cmd, err::kOom);
+    // A refused EXEC aborts the transaction (Redis' execCommandAbort).
+    bool exec = c.Has(kClientMulti) && cmd->name == "exec";
+    Reject(c, cmd,
+           exec ? fmt::format("EXECABORT Transaction discarded because of: {}", err::kOom) : std::string(err::kOom));
+    if (exec) DiscardTransaction(c);
     return;
   }
   // RESP2 subscribed mode and MONITOR clients may run only some commands (PubSubAllows replies the error).

@@ -74,11 +74,6 @@ bool MoveKey(Db& src, Db& dst, std::string_view key) {
   return true;
 }
 
-bool LruPolicy() {
-  MaxmemoryPolicy p = Cfg().maxmemory_policy;
-  return p == MaxmemoryPolicy::kVolatileLru || p == MaxmemoryPolicy::kAllkeysLru;
-}
-
 // ---- handlers ----
 
 // DEL (lazily when lazyfree-lazy-user-del) and UNLINK (always lazily): big values are freed in the background.
@@ -340,14 +335,14 @@ void ObjectRefcountCmd(Client& c, CmdArgs args) {
   if (!e) return;
   // Redis shares the integers 0..9999 (unless an LRU/LFU maxmemory policy is set): they report INT_MAX.
   bool shared = e->val.IsInt() && e->val.int_val() >= 0 && e->val.int_val() < 10000 &&
-                !(Cfg().maxmemory > 0 && (LruPolicy() || LfuPolicyActive()));
+                !(Cfg().maxmemory > 0 && (LruPolicy() || LfuPolicy()));
   c.reply.Int(shared ? INT_MAX : 1);
 }
 
 void ObjectIdletimeCmd(Client& c, CmdArgs args) {
   KeyEntry* e = ObjectLookup(c, args[2]);
   if (!e) return;
-  if (LfuPolicyActive())
+  if (LfuPolicy())
     return c.reply.Error(
         "ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between "
         "policies at runtime LRU and LFU data will take some time to adjust.");
@@ -357,7 +352,7 @@ void ObjectIdletimeCmd(Client& c, CmdArgs args) {
 void ObjectFreqCmd(Client& c, CmdArgs args) {
   KeyEntry* e = ObjectLookup(c, args[2]);
   if (!e) return;
-  if (!LfuPolicyActive())
+  if (!LfuPolicy())
     return c.reply.Error(
         "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching "
         "between policies at runtime LRU and LFU data will take some time to adjust.");

@@ -15,6 +15,7 @@
 #include "ds/geohash.h"
 #include "server/server.h"
 #include "util/numeric.h"
+#include "util/partial_sort.h"
 
 namespace corvid {
 
@@ -330,11 +331,18 @@ void GeoSearchGeneric(Client& c, CmdArgs args, size_t src_index, int flags) {
   std::vector<GeoPoint> pts = Search(*z, &shape, any ? static_cast<size_t>(count) : 0);
   if (pts.empty() && !store) return c.reply.EmptyArray();
   size_t returned = count == 0 || pts.size() < static_cast<size_t>(count) ? pts.size() : static_cast<size_t>(count);
-  // glibc's qsort (a merge sort) keeps equal distances in scan order: so does stable_sort.
-  if (sort > 0)
-    std::stable_sort(pts.begin(), pts.end(), [](const GeoPoint& a, const GeoPoint& b) { return a.dist < b.dist; });
-  else if (sort < 0)
-    std::stable_sort(pts.begin(), pts.end(), [](const GeoPoint& a, const GeoPoint& b) { return a.dist > b.dist; });
+  if (sort) {
+    // Sorted as Redis sorts: all of it with glibc's qsort (a merge sort: equal distances keep their scan order,
+    // as with stable_sort), only the first COUNT positions with its pqsort.
+    auto by_dist = [sort](const GeoPoint& a, const GeoPoint& b) {
+      int r = a.dist > b.dist ? 1 : a.dist == b.dist ? 0 : -1;
+      return sort > 0 ? r : -r;
+    };
+    if (returned == pts.size())
+      std::stable_sort(pts.begin(), pts.end(), [&](const GeoPoint& a, const GeoPoint& b) { return by_dist(a, b) < 0; });
+    else
+      PartialQuickSort(pts, 0, returned - 1, by_dist);
+  }
   pts.resize(returned);
   for (GeoPoint& p : pts) p.dist /= shape.conversion;
 

@@ -1,5 +1,6 @@
 // HyperLogLog: PFADD PFCOUNT PFMERGE PFDEBUG PFSELFTEST over sketches stored as strings in Redis' exact
 // representation (ds/hyperloglog).
+#include <array>
 #include <random>
 #include <string>
 #include <vector>
@@ -76,7 +77,7 @@ bool MergeKeys(Client& c, CmdArgs args, size_t from, uint8_t* max, bool* any_den
 
 void PfcountCmd(Client& c, CmdArgs args) {
   if (args.size() > 2) {
-    std::vector<uint8_t> max(hll::kRegisters, 0);
+    std::array<uint8_t, hll::kRegisters> max{};
     bool any_dense = false;
     if (!MergeKeys(c, args, 1, max.data(), &any_dense)) return;
     return c.reply.Int(static_cast<int64_t>(hll::CountRaw(max.data())));
@@ -98,7 +99,7 @@ void PfcountCmd(Client& c, CmdArgs args) {
 }
 
 void PfmergeCmd(Client& c, CmdArgs args) {
-  std::vector<uint8_t> max(hll::kRegisters, 0);
+  std::array<uint8_t, hll::kRegisters> max{};
   bool any_dense = false;
   if (!MergeKeys(c, args, 1, max.data(), &any_dense)) return;
   Db& db = c.db();

@@ -14,6 +14,8 @@
 #include "db/tracking.h"
 #include "pubsub/pubsub.h"
 #include "persistence/rdb.h"
+#include "scripting/eval_scripts.h"
+#include "scripting/functions.h"
 #include "server/config.h"
 #include "server/cron.h"
 #include "server/latency.h"
@@ -104,20 +106,22 @@ void MemorySection(Out& o) {
   Field(o, "allocator_resident:{}", m.resident);
   Field(o, "total_system_memory:{}", total_system);
   Field(o, "total_system_memory_human:{}", BytesToHuman(total_system));
-  // No scripting engine yet: the Lua / functions figures are those of an instance that never ran a script.
-  Field(o, "used_memory_lua:0");
-  Field(o, "used_memory_vm_eval:0");
-  Field(o, "used_memory_lua_human:0B");
-  Field(o, "used_memory_scripts_eval:0");
-  Field(o, "number_of_cached_scripts:0");
-  Field(o, "number_of_functions:0");
-  Field(o, "number_of_libraries:0");
-  Field(o, "used_memory_vm_functions:0");
-  Field(o, "used_memory_vm_total:0");
-  Field(o, "used_memory_vm_total_human:0B");
-  Field(o, "used_memory_functions:0");
-  Field(o, "used_memory_scripts:0");
-  Field(o, "used_memory_scripts_human:0B");
+  // Scripting, as Redis 7.0 names it (used_memory_lua is the old name of used_memory_vm_eval).
+  size_t vm_eval = EvalVmBytes(), vm_functions = FunctionsVmBytes();
+  size_t scripts_eval = CachedScriptsBytes(), functions_bytes = FunctionsBytes();
+  Field(o, "used_memory_lua:{}", vm_eval);
+  Field(o, "used_memory_vm_eval:{}", vm_eval);
+  Field(o, "used_memory_lua_human:{}", BytesToHuman(vm_eval));
+  Field(o, "used_memory_scripts_eval:{}", scripts_eval);
+  Field(o, "number_of_cached_scripts:{}", CachedScriptsCount());
+  Field(o, "number_of_functions:{}", FunctionCount());
+  Field(o, "number_of_libraries:{}", FunctionLibraries().size());
+  Field(o, "used_memory_vm_functions:{}", vm_functions);
+  Field(o, "used_memory_vm_total:{}", vm_eval + vm_functions);
+  Field(o, "used_memory_vm_total_human:{}", BytesToHuman(vm_eval + vm_functions));
+  Field(o, "used_memory_functions:{}", functions_bytes);
+  Field(o, "used_memory_scripts:{}", scripts_eval + functions_bytes);
+  Field(o, "used_memory_scripts_human:{}", BytesToHuman(scripts_eval + functions_bytes));
   Field(o, "maxmemory:{}", maxmem);
   Field(o, "maxmemory_human:{}", BytesToHuman(maxmem));
   std::string policy;

@@ -58,8 +58,10 @@ void Dirty(int64_t n = 1) { Srv().stats.dirty += static_cast<uint64_t>(n); }
 
 void ReplyId(Client& c, StreamID id) {
   char buf[48];
-  auto end = fmt::format_to(buf, "{}-{}", id.ms, id.seq);
-  c.reply.Bulk(std::string_view(buf, static_cast<size_t>(end - buf)));
+  size_t n = UInt64ToChars(id.ms, buf);
+  buf[n++] = '-';
+  n += UInt64ToChars(id.seq, buf + n);
+  c.reply.Bulk(std::string_view(buf, n));
 }
 
 void ReplyLpValue(Client& c, const LpValue& v) {

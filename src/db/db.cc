@@ -63,7 +63,7 @@ KeyEntry* Db::Set(std::string_view key, Value&& v, bool keep_ttl) {
 void Db::Overwrite(KeyEntry* e, Value&& v) {
   SignalStreamGone(e);
   bool had = e->val.has_expire();
-  uint32_t lru = LfuPolicyActive() ? e->val.lru() : Srv().lru_clock;  // LFU keeps the counter (dbSetValue)
+  uint32_t lru = LfuPolicy() ? e->val.lru() : Srv().lru_clock;  // LFU keeps the counter (dbSetValue)
   e->val = std::move(v);
   e->val.set_has_expire(had);
   e->val.set_lru(lru);

@@ -208,15 +208,10 @@ bool QueuedDenyOom(const Client& c) {
 
 }  // namespace
 
-bool LfuPolicyActive() {
-  MaxmemoryPolicy p = Cfg().maxmemory_policy;
-  return p == MaxmemoryPolicy::kAllkeysLfu || p == MaxmemoryPolicy::kVolatileLfu;
-}
-
-uint32_t InitialLruBits() { return LfuPolicyActive() ? (LfuMinutes() << 8) | kLfuInitVal : Srv().lru_clock; }
+uint32_t InitialLruBits() { return LfuPolicy() ? (LfuMinutes() << 8) | kLfuInitVal : Srv().lru_clock; }
 
 void TouchValue(Value& v) {
-  if (!LfuPolicyActive()) {
+  if (!LfuPolicy()) {
     v.set_lru(Srv().lru_clock);
     return;
   }
@@ -288,6 +283,7 @@ uint64_t EvictionExceededMs(bool current_only) {
 }
 
 bool MemoryAllowsCommand(const Client& c, const Command& cmd) {
+  if (c.Has(kClientDenyBlocking)) return true;  // a command run by EXEC: the EXEC itself was checked
   if (PerformEvictions() != EvictResult::kFail) return true;
   bool is_exec = IsCommand(cmd, "exec");
   bool reject = (cmd.flags & kCmdDenyOom) || (is_exec && c.Has(kClientMulti) && QueuedDenyOom(c));

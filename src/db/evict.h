@@ -9,8 +9,6 @@ class Client;
 class Value;
 struct Command;
 
-// True when maxmemory-policy is allkeys-lfu or volatile-lfu.
-bool LfuPolicyActive();
 // The lru bits a new value starts with: the LRU clock, or (LFU) this minute with the initial counter 5.
 uint32_t InitialLruBits();
 // Records an access: the LRU clock, or (LFU) the decayed counter incremented with probability

@@ -66,7 +66,7 @@ std::string Combine(BitOp op, std::span<const std::string_view> srcs) {
   size_t maxlen = 0;
   for (std::string_view s : srcs) maxlen = std::max(maxlen, s.size());
   std::string out(maxlen, '\0');
-  memcpy(out.data(), srcs[0].data(), srcs[0].size());
+  if (!srcs[0].empty()) memcpy(out.data(), srcs[0].data(), srcs[0].size());  // a missing key has no data
   auto* o = reinterpret_cast<uint8_t*>(out.data());
   if (op == BitOp::kNot) {
     for (size_t i = 0; i < maxlen; ++i) o[i] = static_cast<uint8_t>(~o[i]);

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -33,15 +34,6 @@ RdbOpcodeLoadFn g_opcode_loaders[256] = {};
 constexpr int64_t kBgsaveRetryDelay = 5;
 
 int64_t NowS() { return Srv().now_ms / 1000; }
-
-bool LfuPolicy() {
-  MaxmemoryPolicy p = Cfg().maxmemory_policy;
-  return p == MaxmemoryPolicy::kVolatileLfu || p == MaxmemoryPolicy::kAllkeysLfu;
-}
-bool LruPolicy() {
-  MaxmemoryPolicy p = Cfg().maxmemory_policy;
-  return p == MaxmemoryPolicy::kVolatileLru || p == MaxmemoryPolicy::kAllkeysLru;
-}
 
 void AuxField(rdb::Writer& w, std::string_view key, std::string_view val) {
   w.Byte(rdb::kOpAux);
@@ -113,46 +105,62 @@ void SaveSucceeded(uint64_t dirty_before, int64_t when_s) {
   ++g_state.saves;
 }
 
-bool ReadWholeFile(const std::string& path, std::string* out, int* err_no) {
-  int fd = open(path.c_str(), O_RDONLY);
-  if (fd < 0) {
-    *err_no = errno;
-    return false;
-  }
-  struct stat st;
-  if (fstat(fd, &st) == 0) out->reserve(static_cast<size_t>(st.st_size));
-  char buf[1 << 16];
-  for (;;) {
-    ssize_t n = read(fd, buf, sizeof(buf));
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
+// A read-only mapping of a whole file (the loader reads it in place: no copy, pages dropped by the kernel).
+class MappedFile {
+ public:
+  // False with *err_no when the file cannot be opened or mapped.
+  bool Open(const std::string& path, int* err_no) {
+    int fd = open(path.c_str(), O_RDONLY);
+    if (fd < 0) {
+      *err_no = errno;
+      return false;
+    }
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
       *err_no = errno;
       close(fd);
       return false;
     }
-    if (n == 0) break;
-    out->append(buf, static_cast<size_t>(n));
+    size_ = static_cast<size_t>(st.st_size);
+    if (size_ > 0) {
+      void* p = mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd, 0);
+      if (p == MAP_FAILED) {
+        *err_no = errno;
+        close(fd);
+        return false;
+      }
+      addr_ = static_cast<const char*>(p);
+      madvise(p, size_, MADV_SEQUENTIAL);
+    }
+    close(fd);
+    return true;
   }
-  close(fd);
-  return true;
-}
+  ~MappedFile() {
+    if (addr_) munmap(const_cast<char*>(addr_), size_);
+  }
+  std::string_view data() const { return {addr_ ? addr_ : "", size_}; }
+
+ private:
+  const char* addr_ = nullptr;
+  size_t size_ = 0;
+};
 
 // Loads the file at path with Redis' log lines; *missing when it does not exist.
 bool LoadFile(const std::string& path, bool* missing, std::string* err,
               const std::function<void(size_t)>& progress = {}, bool replace = false) {
-  std::string data;
+  MappedFile file;
   int err_no = 0;
   *missing = false;
-  if (!ReadWholeFile(path, &data, &err_no)) {
+  if (!file.Open(path, &err_no)) {
     *missing = err_no == ENOENT;
     *err = fmt::format("Fatal error loading the DB: {}. Exiting.", strerror(err_no));
     return false;
   }
   g_state.loading = true;
   g_state.loading_start_s = NowS();
-  g_state.loading_total_bytes = data.size();
+  g_state.loading_total_bytes = file.data().size();
   g_state.loading_loaded_bytes = 0;
-  bool ok = RdbLoadImage(data, err, progress, replace);
+  bool ok = RdbLoadImage(file.data(), err, progress, replace);
   g_state.loading = false;
   return ok;
 }
@@ -246,16 +254,12 @@ bool RdbLoadImage(std::string_view data, std::string* err, const std::function<v
     uint8_t type;
     if (!r.Byte(&type)) return fail(r.error());
     switch (type) {
-      case rdb::kOpExpireTime: {
-        uint32_t s;
-        if (!r.U32Le(&s)) return fail(r.error());
-        expire_ms = static_cast<int64_t>(s) * 1000;
-        continue;
-      }
+      case rdb::kOpExpireTime:  // seconds, 4 bytes (RDB < 3)
       case rdb::kOpExpireTimeMs: {
-        uint64_t ms;
-        if (!r.U64Le(&ms)) return fail(r.error());
-        expire_ms = static_cast<int64_t>(ms);
+        bool secs = type == rdb::kOpExpireTime;
+        uint64_t t;
+        if (!r.UintLe(secs ? 4 : 8, &t)) return fail(r.error());
+        expire_ms = static_cast<int64_t>(t) * (secs ? 1000 : 1);
         continue;
       }
       case rdb::kOpFreq: {
@@ -343,7 +347,7 @@ bool RdbLoadImage(std::string_view data, std::string* err, const std::function<v
   if (version >= 5) {
     uint64_t expected = rdb::Crc64(0, data.data(), r.offset());
     uint64_t stored;
-    if (!r.U64Le(&stored)) return fail(r.error());
+    if (!r.UintLe(8, &stored)) return fail(r.error());
     if (stored == 0) {
       LogWarning("RDB file was saved with checksum disabled: no check performed.");
     } else if (cfg.rdbchecksum && stored != expected) {
@@ -375,9 +379,11 @@ BgsaveResult RdbBgsave() {
   std::string path = DbPath();
   pid_t pid = fork();
   if (pid == 0) {
-    // The child: write the snapshot and exit without running any destructor of the parent's state.
+    // The child: write the snapshot and exit without running any destructor of the parent's state. It leaves
+    // every descriptor alone: closing through Asio would deregister the parent's sockets from the shared epoll.
     signal(SIGTERM, SIG_DFL);
     signal(SIGINT, SIG_DFL);
+    SetLogRole('C');
     _exit(SaveToFile(path) ? 0 : 1);
   }
   if (pid < 0) {
@@ -461,7 +467,8 @@ bool RdbShutdown(bool save) {
     unlink(fmt::format("temp-{}.rdb", g_state.child_pid).c_str());
     g_state.child_pid = -1;
   }
-  if (!save) return true;
+  // While loading, the dataset is partial: never save it (Redis turns SAVE into NOSAVE then).
+  if (!save || g_state.loading) return true;
   LogNotice("Saving the final RDB snapshot before exiting.");
   if (!RdbSave()) {
     LogWarning("Error trying to save the DB, can't exit.");

@@ -61,7 +61,7 @@ void RdbCron();
 // clients get -LOADING. False when the file is corrupt: the server must exit.
 bool RdbLoadAtStartup();
 // Shutdown: stops a running child and saves when `save` is true (SHUTDOWN SAVE, or save points configured
-// and not NOSAVE). False if that save failed.
+// and not NOSAVE); nothing is saved while loading. False if that save failed.
 bool RdbShutdown(bool save);
 // DEBUG RELOAD: save (unless !save), flush (unless !flush) and load the file again, its keys replacing those
 // present when merge. False with *err.

@@ -144,12 +144,6 @@ void Writer::U64Le(uint64_t v) {
   Raw(std::string_view(b, 8));
 }
 
-void Writer::U32Le(uint32_t v) {
-  char b[4];
-  for (int i = 0; i < 4; ++i) b[i] = static_cast<char>(v >> (8 * i));
-  Raw(std::string_view(b, 4));
-}
-
 bool Writer::Flush() {
   if (fd_ < 0 || buf_.empty() || !ok_) return ok_;
   crc_ = Crc64(crc_, buf_.data(), buf_.size());
@@ -268,27 +262,18 @@ bool Reader::String(std::string* out) {
   return true;
 }
 
-bool Reader::U64Le(uint64_t* v) {
+bool Reader::UintLe(int bytes, uint64_t* v) {
   std::string_view s;
-  if (!Raw(8, &s)) return false;
+  if (!Raw(static_cast<size_t>(bytes), &s)) return false;
   uint64_t r = 0;
-  for (int i = 7; i >= 0; --i) r = (r << 8) | static_cast<uint8_t>(s[i]);
-  *v = r;
-  return true;
-}
-
-bool Reader::U32Le(uint32_t* v) {
-  std::string_view s;
-  if (!Raw(4, &s)) return false;
-  uint32_t r = 0;
-  for (int i = 3; i >= 0; --i) r = (r << 8) | static_cast<uint8_t>(s[i]);
+  for (int i = bytes - 1; i >= 0; --i) r = (r << 8) | static_cast<uint8_t>(s[i]);
   *v = r;
   return true;
 }
 
 bool Reader::BinaryDouble(double* d) {
   uint64_t bits;
-  if (!U64Le(&bits)) return false;
+  if (!UintLe(8, &bits)) return false;
   memcpy(d, &bits, 8);
   return true;
 }

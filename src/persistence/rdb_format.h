@@ -49,7 +49,6 @@ class Writer {
   // 8-byte little-endian binary double (ZSET_2 scores).
   void BinaryDouble(double d);
   void U64Le(uint64_t v);
-  void U32Le(uint32_t v);
 
   // Writes the buffered bytes to the file (no-op without fd); false on a write error (errno set).
   bool Flush();
@@ -84,8 +83,8 @@ class Reader {
   bool BinaryDouble(double* d);
   // The old ZSET string double: a length byte (253 nan, 254 +inf, 255 -inf) then the text.
   bool OldDouble(double* d);
-  bool U64Le(uint64_t* v);
-  bool U32Le(uint32_t* v);
+  // An unsigned little-endian integer of `bytes` bytes (1..8).
+  bool UintLe(int bytes, uint64_t* v);
 
   size_t offset() const { return pos_; }
   size_t size() const { return data_.size(); }

@@ -35,19 +35,6 @@ EvalState& State() {
   return s;
 }
 
-// Splits s at runs of spaces and tabs.
-std::vector<std::string_view> Words(std::string_view s) {
-  std::vector<std::string_view> out;
-  size_t i = 0;
-  while (i < s.size()) {
-    while (i < s.size() && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r')) ++i;
-    size_t start = i;
-    while (i < s.size() && s[i] != ' ' && s[i] != '\t' && s[i] != '\r') ++i;
-    if (i > start) out.push_back(s.substr(start, i - start));
-  }
-  return out;
-}
-
 }  // namespace
 
 bool ParseEvalShebang(std::string_view body, uint32_t* flags, size_t* shebang_len, std::string* err) {
@@ -59,7 +46,7 @@ bool ParseEvalShebang(std::string_view body, uint32_t* flags, size_t* shebang_le
     *err = "ERR Invalid script shebang";
     return false;
   }
-  std::vector<std::string_view> parts = Words(body.substr(0, nl));
+  std::vector<std::string_view> parts = ShebangWords(body.substr(0, nl));
   if (parts.empty()) {
     *err = "ERR Invalid engine in script shebang";
     return false;
@@ -136,5 +123,6 @@ void FlushScripts() {
 
 size_t CachedScriptsBytes() { return State().bytes; }
 size_t CachedScriptsCount() { return State().scripts.size(); }
+size_t EvalVmBytes() { return State().engine->VmBytes(); }
 
 }  // namespace corvid

@@ -23,8 +23,10 @@ bool ScriptCached(std::string_view sha);
 bool RunCachedScript(Client& c, std::string_view sha, bool read_only, CmdArgs argv, CmdArgs keys, CmdArgs args);
 // SCRIPT FLUSH: drops every cached script and starts a fresh Lua state.
 void FlushScripts();
-// Bytes held by the cached scripts' bodies (INFO used_memory_scripts_eval) and their count.
+// Bytes held by the cached scripts' bodies (INFO used_memory_scripts_eval), their count, and the bytes of the
+// EVAL Lua VM (used_memory_vm_eval).
 size_t CachedScriptsBytes();
 size_t CachedScriptsCount();
+size_t EvalVmBytes();
 
 }  // namespace corvid

@@ -155,14 +155,7 @@ bool ParseLibraryShebang(std::string_view code, std::string* engine, std::string
     *err = "ERR Invalid library metadata";
     return false;
   }
-  std::string_view line = code.substr(0, nl);
-  std::vector<std::string_view> parts;
-  for (size_t i = 0; i < line.size();) {
-    while (i < line.size() && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r')) ++i;
-    size_t start = i;
-    while (i < line.size() && line[i] != ' ' && line[i] != '\t' && line[i] != '\r') ++i;
-    if (i > start) parts.push_back(line.substr(start, i - start));
-  }
+  std::vector<std::string_view> parts = ShebangWords(code.substr(0, nl));
   bool have_name = false;
   for (size_t j = 1; j < parts.size(); ++j) {
     if (parts[j].substr(0, 5) == "name=") {
@@ -307,6 +300,17 @@ void FlushFunctions() {
 }
 
 size_t FunctionCount() { return State().functions.size(); }
+
+size_t FunctionsVmBytes() { return State().engine->VmBytes(); }
+
+size_t FunctionsBytes() {
+  size_t n = 0;
+  for (const auto& [key, lib] : State().libraries) {
+    n += lib->name.size() + lib->code.size();
+    for (const FunctionInfo& f : lib->functions) n += f.name.size() + f.description.size();
+  }
+  return n;
+}
 
 void CallFunction(Client& c, CmdArgs argv, bool read_only) {
   FunctionsState& st = State();

@@ -41,6 +41,10 @@ bool LoadFunctionRdb(rdb::Reader& r);
 // Drops every library.
 void FlushFunctions();
 size_t FunctionCount();
+// Bytes of the functions Lua VM (INFO used_memory_vm_functions) and of the libraries' code and names
+// (used_memory_functions).
+size_t FunctionsVmBytes();
+size_t FunctionsBytes();
 // FCALL / FCALL_RO: replies "Function not found", the numkeys errors, or runs the function.
 void CallFunction(Client& c, CmdArgs argv, bool read_only);
 // FUNCTION DUMP's payload.

@@ -8,11 +8,11 @@ int luaopen_cjson(lua_State* L);
 int luaopen_bit(lua_State* L);
 }
 #include <fmt/format.h>
-#include <openssl/sha.h>
 
 #include <strings.h>
 
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <memory>
 #include <vector>
@@ -274,6 +274,15 @@ Client& ScriptClient() {
   return *c;
 }
 
+// A number argument of redis.call as Redis formats it ("%.17g"); integral values take the short path.
+std::string NumberArg(lua_Number n) {
+  bool integral = n == std::floor(n) && std::fabs(n) < 1e15 && !(n == 0 && std::signbit(n));
+  if (integral) return std::to_string(static_cast<int64_t>(n));
+  char buf[64];
+  int len = snprintf(buf, sizeof(buf), "%.17g", static_cast<double>(n));
+  return std::string(buf, static_cast<size_t>(len));
+}
+
 // Runs the command in the Lua arguments for the script and pushes its reply as Lua. True when redis.call must
 // raise: an error table is on top. (No C++ object with a destructor may be alive when Lua raises, so the
 // raising is left to the caller.)
@@ -290,7 +299,7 @@ bool ScriptCommand(lua_State* L, bool raise) {
   for (int j = 0; j < argc; ++j) {
     int t = lua_type(L, j + 1);
     if (t == LUA_TNUMBER) {
-      args[j] = fmt::format("{:.17g}", static_cast<double>(lua_tonumber(L, j + 1)));
+      args[j] = NumberArg(lua_tonumber(L, j + 1));
     } else if (t == LUA_TSTRING) {
       size_t n;
       const char* s = lua_tolstring(L, j + 1, &n);
@@ -302,8 +311,8 @@ bool ScriptCommand(lua_State* L, bool raise) {
     argv[j] = args[j];
   }
   RunCtx& run = *g_run;
-  const Command* cmd = Commands().Find(argv[0]);
-  if (cmd && !cmd->subcommands.empty()) cmd = argc >= 2 ? CommandRegistry::FindSub(*cmd, argv[1]) : nullptr;
+  Command* cmd = Commands().Find(argv[0]);
+  if (cmd && !cmd->subcommands.empty() && argc >= 2) cmd = CommandRegistry::FindSub(*cmd, argv[1]);
   const char* refuse = nullptr;
   if (!cmd) {
     refuse = "Unknown Redis command called from script";
@@ -316,6 +325,9 @@ bool ScriptCommand(lua_State* L, bool raise) {
   }
   if (refuse) {
     PushErrorTable(L, refuse);
+    MarkErrorCounted(L);
+    CountError("ERR");
+    if (cmd) ++cmd->rejected_calls;
     return raise;
   }
   if (cmd->flags & kCmdWrite) run.wrote = true;
@@ -325,6 +337,7 @@ bool ScriptCommand(lua_State* L, bool raise) {
   Dispatch(fake, argv);
   bool is_error = !out.empty() && out[0] == '-';
   PushRespAsLua(L, out.data(), out.data() + out.size());
+  if (is_error) MarkErrorCounted(L);  // the dispatcher counted it
   out.clear();
   return is_error && raise;
 }
@@ -345,13 +358,8 @@ int LuaSha1hex(lua_State* L) {
   if (lua_gettop(L) != 1) return RaiseError(L, "wrong number of arguments");
   size_t n = 0;
   const char* s = lua_tolstring(L, 1, &n);
-  unsigned char md[SHA_DIGEST_LENGTH];
-  SHA1(reinterpret_cast<const unsigned char*>(s ? s : ""), s ? n : 0, md);
-  char hex[2 * SHA_DIGEST_LENGTH];
-  for (int i = 0; i < SHA_DIGEST_LENGTH; ++i) {
-    hex[2 * i] = "0123456789abcdef"[md[i] >> 4];
-    hex[2 * i + 1] = "0123456789abcdef"[md[i] & 15];
-  }
+  char hex[40];
+  Sha1HexTo(s ? std::string_view(s, n) : std::string_view(), hex);
   lua_pushlstring(L, hex, sizeof(hex));
   return 1;
 }
@@ -526,6 +534,16 @@ void Hook(lua_State* L, lua_Debug*) {
   RaiseError(L, "Script killed by user with SCRIPT KILL...");
 }
 
+// FUNCTION LOAD's limit on running library code.
+constexpr int64_t kLoadTimeoutMs = 500;
+int64_t g_load_start_us = 0;
+
+void LoadHook(lua_State* L, lua_Debug*) {
+  if ((MonotonicUs() - g_load_start_us) / 1000 <= kLoadTimeoutMs) return;
+  lua_sethook(L, LoadHook, LUA_MASKLINE, 0);
+  RaiseError(L, "FUNCTION LOAD timeout");
+}
+
 }  // namespace
 
 // ---- public ------------------------------------------------------------------------------------------------
@@ -547,15 +565,62 @@ std::vector<std::string_view> ScriptFlagNames(uint32_t flags) {
   return out;
 }
 
-std::string Sha1Hex(std::string_view s) {
-  unsigned char md[SHA_DIGEST_LENGTH];
-  SHA1(reinterpret_cast<const unsigned char*>(s.data()), s.size(), md);
-  std::string hex(2 * SHA_DIGEST_LENGTH, '0');
-  for (int i = 0; i < SHA_DIGEST_LENGTH; ++i) {
-    hex[2 * i] = "0123456789abcdef"[md[i] >> 4];
-    hex[2 * i + 1] = "0123456789abcdef"[md[i] & 15];
+// SHA1 (FIPS 180-1), computed here: OpenSSL 3's one-shot SHA1() fetches the digest under a lock on every call,
+// which showed in EVAL profiles.
+void Sha1HexTo(std::string_view s, char out[40]) {
+  uint32_t h[5] = {0x67452301, 0xEFCDAB89, 0x98BADCFE, 0x10325476, 0xC3D2E1F0};
+  auto rotl = [](uint32_t x, int n) { return (x << n) | (x >> (32 - n)); };
+  auto block = [&](const unsigned char* p) {
+    uint32_t w[80];
+    for (int i = 0; i < 16; ++i)
+      w[i] = (uint32_t{p[4 * i]} << 24) | (uint32_t{p[4 * i + 1]} << 16) | (uint32_t{p[4 * i + 2]} << 8) | p[4 * i + 3];
+    for (int i = 16; i < 80; ++i) w[i] = rotl(w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16], 1);
+    uint32_t a = h[0], b = h[1], c = h[2], d = h[3], e = h[4];
+    for (int i = 0; i < 80; ++i) {
+      uint32_t f, k;
+      if (i < 20) f = (b & c) | (~b & d), k = 0x5A827999;
+      else if (i < 40) f = b ^ c ^ d, k = 0x6ED9EBA1;
+      else if (i < 60) f = (b & c) | (b & d) | (c & d), k = 0x8F1BBCDC;
+      else f = b ^ c ^ d, k = 0xCA62C1D6;
+      uint32_t t = rotl(a, 5) + f + e + k + w[i];
+      e = d, d = c, c = rotl(b, 30), b = a, a = t;
+    }
+    h[0] += a, h[1] += b, h[2] += c, h[3] += d, h[4] += e;
+  };
+  const unsigned char* data = reinterpret_cast<const unsigned char*>(s.data());
+  size_t n = s.size(), full = n / 64 * 64;
+  for (size_t i = 0; i < full; i += 64) block(data + i);
+  unsigned char tail[128] = {};
+  size_t rest = n - full;
+  if (rest) memcpy(tail, data + full, rest);
+  tail[rest] = 0x80;
+  size_t tail_len = rest + 9 <= 64 ? 64 : 128;
+  uint64_t bits = static_cast<uint64_t>(n) * 8;
+  for (int i = 0; i < 8; ++i) tail[tail_len - 1 - i] = static_cast<unsigned char>(bits >> (8 * i));
+  for (size_t i = 0; i < tail_len; i += 64) block(tail + i);
+  for (int i = 0; i < 20; ++i) {
+    unsigned char byte = static_cast<unsigned char>(h[i / 4] >> (24 - 8 * (i % 4)));
+    out[2 * i] = "0123456789abcdef"[byte >> 4];
+    out[2 * i + 1] = "0123456789abcdef"[byte & 15];
   }
-  return hex;
+}
+
+std::string Sha1Hex(std::string_view s) {
+  char hex[40];
+  Sha1HexTo(s, hex);
+  return std::string(hex, sizeof(hex));
+}
+
+std::vector<std::string_view> ShebangWords(std::string_view line) {
+  std::vector<std::string_view> out;
+  size_t i = 0;
+  while (i < line.size()) {
+    while (i < line.size() && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r')) ++i;
+    size_t start = i;
+    while (i < line.size() && line[i] != ' ' && line[i] != '\t' && line[i] != '\r') ++i;
+    if (i > start) out.push_back(line.substr(start, i - start));
+  }
+  return out;
 }
 
 LuaEngine::LuaEngine(Kind kind, int (*register_function)(lua_State*))
@@ -669,6 +734,10 @@ void LuaEngine::Setup() {
   }
 }
 
+size_t LuaEngine::VmBytes() const {
+  return static_cast<size_t>(lua_gc(L_, LUA_GCCOUNT, 0)) * 1024 + static_cast<size_t>(lua_gc(L_, LUA_GCCOUNTB, 0));
+}
+
 void LuaEngine::SetLoadGlobals(bool loading) {
   lua_State* L = L_;
   int real_ref = loading ? load_globals_ref_ : runtime_globals_ref_;
@@ -695,7 +764,11 @@ bool LuaEngine::Compile(std::string_view code, const char* chunk, std::string* e
 }
 
 bool LuaEngine::CallProtected(std::string* err) {
-  if (lua_pcall(L_, 0, 0, 0) == 0) return true;
+  g_load_start_us = MonotonicUs();
+  lua_sethook(L_, LoadHook, LUA_MASKCOUNT, 100000);
+  int rc = lua_pcall(L_, 0, 0, 0);
+  lua_sethook(L_, nullptr, 0, 0);
+  if (rc == 0) return true;
   if (lua_type(L_, -1) == LUA_TSTRING) {
     *err = fmt::format("ERR {}", lua_tostring(L_, -1));
   } else if (lua_istable(L_, -1)) {
@@ -737,6 +810,9 @@ void ReplyScriptError(lua_State* L, Client& caller, std::string_view name) {
   if (source && line) msg += fmt::format(" script: {}, on {}:{}.", name, source, line);
   lua_pop(L, 3);
   caller.reply.Error(msg);
+  lua_getfield(L, -1, "ignore_error_stats_update");
+  if (lua_toboolean(L, -1)) caller.reply.TakeLastError();  // counted where the command failed
+  lua_pop(L, 1);
 }
 }  // namespace
 

@@ -30,8 +30,11 @@ bool AddScriptFlag(std::string_view name, uint32_t* flags);
 // The flag names set in flags, in Redis' order (FUNCTION LIST).
 std::vector<std::string_view> ScriptFlagNames(uint32_t flags);
 
-// The lowercase hex SHA1 of s (40 characters).
+// The lowercase hex SHA1 of s (40 characters), as a string or into out.
 std::string Sha1Hex(std::string_view s);
+void Sha1HexTo(std::string_view s, char out[40]);
+// The space-separated words of a shebang line ("#!lua", "name=x", "flags=a,b").
+std::vector<std::string_view> ShebangWords(std::string_view line);
 
 // How a script or function is run.
 struct RunSpec {
@@ -52,6 +55,8 @@ class LuaEngine {
   LuaEngine& operator=(const LuaEngine&) = delete;
 
   lua_State* state() const { return L_; }
+  // Bytes the Lua VM holds (INFO used_memory_vm_*).
+  size_t VmBytes() const;
   // Compiles code as chunk `chunk` ("@user_script"); pushes the function and returns true, or sets *err to
   // Lua's message ("user_script:1: ...") and pushes nothing.
   bool Compile(std::string_view code, const char* chunk, std::string* err);
@@ -61,8 +66,9 @@ class LuaEngine {
   // Functions engine: makes the globals of code run from now on the library-load API (only `redis` with
   // register_function, log and the version) or, with false, the runtime API.
   void SetLoadGlobals(bool loading);
-  // Runs the function on top of the stack (popped) with the error handler, no arguments and no result;
-  // false with *err set to the error text ("ERR user_function:2: ...") when it raised.
+  // Runs library code: the function on top of the stack (popped), no arguments and no result, stopped after
+  // 500 ms ("FUNCTION LOAD timeout"); false with *err set to the error text ("ERR user_function:2: ...") when it
+  // raised.
   bool CallProtected(std::string* err);
 
  private:

@@ -38,6 +38,11 @@ void PushErrorTable(lua_State* L, std::string_view msg) {
   lua_setfield(L, -2, "err");
 }
 
+void MarkErrorCounted(lua_State* L) {
+  lua_pushboolean(L, 1);
+  lua_setfield(L, -2, "ignore_error_stats_update");
+}
+
 namespace {
 
 // The line starting at p (after the type byte); *next is past its CRLF.
@@ -178,6 +183,17 @@ std::string OneLine(lua_State* L, int idx) {
   return out;
 }
 
+// The number of entries of the table on top of the stack.
+size_t CountPairs(lua_State* L) {
+  size_t n = 0;
+  lua_pushnil(L);
+  while (lua_next(L, -2)) {
+    lua_pop(L, 1);
+    ++n;
+  }
+  return n;
+}
+
 int64_t TruncateNumber(lua_Number d) {
   // As the x86 conversion Redis relies on: NaN and out-of-range values give INT64_MIN.
   if (std::isnan(d) || d >= 9223372036854775808.0 || d < -9223372036854775808.0) return INT64_MIN;
@@ -224,6 +240,10 @@ void LuaToResp(lua_State* L, ReplyBuilder& rb, int script_resp) {
         const char* s = lua_tolstring(L, -1, &n);
         rb.Error({s, n});
         lua_pop(L, 1);
+        if (GetField(L, "ignore_error_stats_update", LUA_TBOOLEAN)) {
+          if (lua_toboolean(L, -1)) rb.TakeLastError();
+          lua_pop(L, 1);
+        }
         break;
       }
       if (GetField(L, "ok", LUA_TSTRING)) {
@@ -255,13 +275,7 @@ void LuaToResp(lua_State* L, ReplyBuilder& rb, int script_resp) {
         if (done) break;
       }
       if (GetField(L, "map", LUA_TTABLE)) {
-        size_t pairs = 0;
-        lua_pushnil(L);
-        while (lua_next(L, -2)) {
-          lua_pop(L, 1);
-          ++pairs;
-        }
-        rb.Map(pairs);
+        rb.Map(CountPairs(L));
         lua_pushnil(L);
         while (lua_next(L, -2)) {
           lua_pushvalue(L, -2);
@@ -272,13 +286,7 @@ void LuaToResp(lua_State* L, ReplyBuilder& rb, int script_resp) {
         break;
       }
       if (GetField(L, "set", LUA_TTABLE)) {
-        size_t n = 0;
-        lua_pushnil(L);
-        while (lua_next(L, -2)) {
-          lua_pop(L, 1);
-          ++n;
-        }
-        rb.Set(n);
+        rb.Set(CountPairs(L));
         lua_pushnil(L);
         while (lua_next(L, -2)) {
           lua_pop(L, 1);

@@ -232,6 +232,15 @@ struct ServerConfig {
 
 // The process-wide configuration.
 ServerConfig& Cfg();
+// True when maxmemory-policy is one of the LFU (LRU) policies: OBJECT FREQ / IDLETIME, RDB FREQ / IDLE.
+inline bool LfuPolicy() {
+  MaxmemoryPolicy p = Cfg().maxmemory_policy;
+  return p == MaxmemoryPolicy::kVolatileLfu || p == MaxmemoryPolicy::kAllkeysLfu;
+}
+inline bool LruPolicy() {
+  MaxmemoryPolicy p = Cfg().maxmemory_policy;
+  return p == MaxmemoryPolicy::kVolatileLru || p == MaxmemoryPolicy::kAllkeysLru;
+}
 // Puts every directive back to its default and forgets the config file path (tests; start-up).
 void ResetConfigToDefaults();
 

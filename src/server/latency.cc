@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <memory>
 
 #include "net/client.h"
 #include "server/config.h"
@@ -18,6 +19,7 @@ namespace corvid {
 namespace {
 
 std::map<std::string, LatencySeries, std::less<>> g_events;
+std::vector<std::unique_ptr<LatencyHistogram>> g_histograms;  // owns every Command::latency_hist
 
 // ---- HdrHistogram bucketing (lowest 1, highest 1e9, 2 significant digits) ----
 constexpr int kSubBucketHalfMagnitude = 7;
@@ -85,10 +87,8 @@ std::vector<std::pair<int64_t, uint64_t>> LatencyHistogram::Cumulative() const {
 }
 
 void ResetLatencyHistograms() {
-  for (Command* c : Commands().All()) {
-    delete c->latency_hist;
-    c->latency_hist = nullptr;
-  }
+  for (Command* c : Commands().All()) c->latency_hist = nullptr;
+  g_histograms.clear();
 }
 
 std::vector<LatencySample> LatencySeries::Ordered() const {
@@ -143,7 +143,7 @@ size_t LatencyReset(const std::vector<std::string_view>& names) {
 void ObserveCommand(const Client& c, Command& cmd, CmdArgs argv, int64_t duration_us) {
   if (c.Has(kClientBlocked)) return;  // accounted when the client is served
   if (Cfg().latency_tracking) {
-    if (!cmd.latency_hist) cmd.latency_hist = new LatencyHistogram;
+    if (!cmd.latency_hist) cmd.latency_hist = g_histograms.emplace_back(std::make_unique<LatencyHistogram>()).get();
     cmd.latency_hist->Record(duration_us * 1000);
   }
   LatencyAddSampleIfNeeded((cmd.flags & kCmdFast) ? "fast-command" : "command", duration_us / 1000);

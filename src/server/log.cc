@@ -44,13 +44,17 @@ bool InitLogging(const std::string& file, LogLevel level) {
   } catch (const spdlog::spdlog_ex&) {
     return false;
   }
-  auto fmt = std::make_unique<spdlog::pattern_formatter>();
-  fmt->add_flag<LevelMark>('*').set_pattern("%P:M %d %b %Y %H:%M:%S.%e %* %v");
-  logger->set_formatter(std::move(fmt));
-  logger->flush_on(spdlog::level::trace);
   spdlog::set_default_logger(logger);
+  SetLogRole('M');
+  logger->flush_on(spdlog::level::trace);
   SetLogLevel(level);
   return true;
+}
+
+void SetLogRole(char role) {
+  auto fmt = std::make_unique<spdlog::pattern_formatter>();
+  fmt->add_flag<LevelMark>('*').set_pattern(std::string("%P:") + role + " %d %b %Y %H:%M:%S.%e %* %v");
+  spdlog::default_logger()->set_formatter(std::move(fmt));
 }
 
 void SetLogLevel(LogLevel level) { spdlog::set_level(ToSpd(level)); }

@@ -12,6 +12,8 @@ namespace corvid {
 bool InitLogging(const std::string& file, LogLevel level);
 // Changes the level at run time (CONFIG SET loglevel).
 void SetLogLevel(LogLevel level);
+// The role letter after the pid: 'M' (the server), 'C' (a forked child), as Redis.
+void SetLogRole(char role);
 
 template <typename... Args>
 void LogDebug(spdlog::format_string_t<Args...> f, Args&&... a) { spdlog::trace(f, std::forward<Args>(a)...); }

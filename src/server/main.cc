@@ -153,13 +153,22 @@ int main(int argc, char** argv) {
   if (!StartListeners()) return 1;
   if (cfg.daemonize || !cfg.pidfile.empty()) WritePidFile();
   LogNotice("Server initialized");
-  if (!RdbLoadAtStartup()) return 1;
+  if (!RdbLoadAtStartup()) {
+    StopListeners();
+    CloseAllConnections();
+    ShutdownPoller();
+    return 1;
+  }
 
   asio::signal_set signals(Io(), SIGTERM, SIGINT);
   std::function<void(const asio::error_code&, int)> on_signal = [&](const asio::error_code& ec, int sig) {
     if (ec) return;
     LogWarning("Received {} scheduling shutdown...", sig == SIGINT ? "SIGINT" : "SIGTERM");
-    if (RdbShutdown(!Cfg().save.empty())) {
+    // shutdown-on-sigterm / shutdown-on-sigint: SAVE or NOSAVE override the save points, FORCE exits even if
+    // the save fails.
+    int64_t flags = sig == SIGINT ? Cfg().shutdown_on_sigint : Cfg().shutdown_on_sigterm;
+    bool save = (flags & kShutdownSave) || (!(flags & kShutdownNoSave) && !Cfg().save.empty());
+    if (RdbShutdown(save) || (flags & kShutdownForce)) {
       RequestShutdown();
     } else {
       LogWarning("Errors trying to shut down the server. Check the logs for more information.");

@@ -17,7 +17,8 @@
 #ifdef CORVID_JEMALLOC
 #include <jemalloc/jemalloc.h>
 #elif defined(__SANITIZE_ADDRESS__)
-#include <sanitizer/allocator_interface.h>
+// From the ASan runtime (its header is not always installed): bytes currently allocated by the program.
+extern "C" size_t __sanitizer_get_current_allocated_bytes();
 #endif
 
 namespace corvid {

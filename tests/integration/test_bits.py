@@ -126,3 +126,39 @@ def test_store_locator(r):
     assert r.zscore("radius_store", "palermo") == r.zscore("stores", "palermo")
     with pytest.raises(redis.ResponseError, match="invalid longitude,latitude pair"):
         r.geoadd("stores", [200, 100, "nowhere"])
+
+
+@pytest.mark.skipif(is_oracle() or not os.path.exists(ORACLE), reason="needs corvid and the oracle")
+def test_random_sketch_edits_match_redis_byte_for_byte(r, tmp_path):
+    """Random PFADD batches and PFMERGEs over a few keys, through sparse edits, promotions (a small
+    hll-sparse-max-bytes on some keys' runs) and dense merges: every sketch equals Redis' after every step."""
+    import random
+    rng = random.Random(2024)
+    oracle = ServerProcess(tmp_path, binary=ORACLE).start()
+    try:
+        o = oracle.client(decode_responses=False)
+        rb = redis.Redis(host="127.0.0.1", port=r.connection_pool.connection_kwargs["port"], decode_responses=False)
+        keys = ["rs0", "rs1", "rs2", "rs3"]
+        seen = set()
+        for step in range(300):
+            if step % 100 == 0:
+                limit = rng.choice([300, 1000, 3000])
+                for c in (o, rb):
+                    c.config_set("hll-sparse-max-bytes", limit)
+            key = rng.choice(keys)
+            if rng.random() < 0.8:
+                n = rng.choice([1, 2, 5, 20, 100])
+                elements = ["x%d" % rng.randrange(20000) for _ in range(n)]
+                assert rb.pfadd(key, *elements) == o.pfadd(key, *elements)
+            else:
+                sources = rng.sample(keys, rng.randint(1, 3))
+                assert rb.pfmerge(key, *sources) == o.pfmerge(key, *sources)
+            if rng.random() < 0.3:
+                assert rb.pfcount(key) == o.pfcount(key)
+            assert rb.get(key) == o.get(key), "step %d key %s" % (step, key)
+            seen.add(rb.execute_command("PFDEBUG", "ENCODING", key))
+        assert rb.pfcount(*keys) == o.pfcount(*keys)
+        assert seen == {b"sparse", b"dense"}  # the run went through both encodings
+    finally:
+        rb.config_set("hll-sparse-max-bytes", 3000)
+        oracle.stop()

@@ -185,6 +185,36 @@ def test_no_save_without_save_points(start_server):
     assert not os.path.exists(os.path.join(cor.dir, "dump.rdb"))
 
 
+def test_shutdown_on_sigterm_flags(start_server):
+    cor = start_server(DEBUG + ["--shutdown-on-sigterm", "save"])
+    cor.client().set("k", "v")
+    assert cor.stop(signal.SIGTERM) == 0
+    assert os.path.exists(os.path.join(cor.dir, "dump.rdb"))
+    os.unlink(os.path.join(cor.dir, "dump.rdb"))
+    cor.args += ["--save", "1 1", "--shutdown-on-sigterm", "nosave"]
+    cor.start()
+    cor.client().set("k", "v")
+    assert cor.stop(signal.SIGTERM) == 0
+    assert not os.path.exists(os.path.join(cor.dir, "dump.rdb"))
+
+
+def test_shutdown_nosave_and_failed_save(start_server, tmp_path):
+    cor = start_server(DEBUG + ["--save", "3600 1", "--enable-protected-configs", "yes"])
+    c = cor.client()
+    c.set("k", "v")
+    gone = tmp_path / "gone2"
+    gone.mkdir()
+    c.config_set("dir", str(gone))
+    gone.rmdir()
+    with pytest.raises(Exception, match="Errors trying to SHUTDOWN. Check logs."):
+        c.shutdown()
+    assert c.ping()
+    with pytest.raises(Exception, match="syntax error"):
+        c.execute_command("SHUTDOWN", "SAVE", "NOSAVE")
+    c.shutdown(nosave=True)
+    assert cor.wait_exit() == 0
+
+
 def corrupt_copy(src, dst, mutate):
     with open(src, "rb") as f:
         data = bytearray(f.read())
@@ -288,7 +318,7 @@ def test_loading_replies(start_server):
     c.execute_command("DEBUG", "POPULATE", 1500)
     assert c.save()
     cor.stop()
-    cor.args += ["--key-load-delay", "1000", "--loading-process-events-interval-bytes", "1024"]
+    cor.args += ["--key-load-delay", "300", "--loading-process-events-interval-bytes", "1024"]
     cor.start(wait=False)
 
     def loading_reply():

@@ -101,10 +101,13 @@ def test_capped_increment_matches_redis(server, oracle):
 
 def test_rate_limiter_matches_redis(server, oracle):
     clients = both(server, oracle)
-    results = [run_both(clients, RATE_LIMIT, ["rl:user"], [1000 + 10 * i, 100, 3, "req%d" % i]) for i in range(8)]
+    # The window doubles as the key's PEXPIRE (ms): long enough that the key cannot expire during the test.
+    window = 600000
+    results = [run_both(clients, RATE_LIMIT, ["rl:user"], [10**6 + 1000 * i, window, 3, "req%d" % i])
+               for i in range(8)]
     assert [r[0] for r in results] == [1, 1, 1, 0, 0, 0, 0, 0]
     # Past the window requests are let through again.
-    assert run_both(clients, RATE_LIMIT, ["rl:user"], [1200, 100, 3, "late"])[0] == 1
+    assert run_both(clients, RATE_LIMIT, ["rl:user"], [10**6 + 2 * window, window, 3, "late"])[0] == 1
     assert [c.zcard("rl:user") for c in clients] == [1, 1]
 
 
@@ -199,6 +202,7 @@ def busy_server(start_server):
 def test_busy_script_is_killed_by_script_kill(busy_server):
     runner = busy_server.client(socket_timeout=30)
     other = busy_server.client(socket_timeout=10)
+    other.ping()  # connected before the script starts: new connections wait until it ends
     t, box = _run_in_thread(lambda: runner.eval("local i = 0 while true do i = i + 1 end", 0))
 
     def busy():
@@ -225,6 +229,7 @@ def test_busy_script_is_killed_by_script_kill(busy_server):
 def test_busy_script_that_wrote_is_unkillable_until_shutdown_nosave(busy_server):
     runner = busy_server.client(socket_timeout=30)
     other = busy_server.client(socket_timeout=10)
+    other.ping()  # connected before the script starts: new connections wait until it ends
     t, box = _run_in_thread(lambda: runner.eval("redis.call('set', 'w', 1) while true do end", 0))
 
     def kill_reply():
@@ -247,6 +252,7 @@ def test_busy_script_that_wrote_is_unkillable_until_shutdown_nosave(busy_server)
 def test_busy_function_killed_by_function_kill(busy_server):
     runner = busy_server.client(socket_timeout=30)
     other = busy_server.client(socket_timeout=10)
+    other.ping()  # connected before the script starts: new connections wait until it ends
     runner.execute_command("FUNCTION", "LOAD", "#!lua name=spin\n"
                            "redis.register_function('spin', function(keys, args) while true do end end)")
     t, box = _run_in_thread(lambda: runner.execute_command("FCALL", "spin", 0))
@@ -303,3 +309,36 @@ def test_function_dump_restore_round_trip_and_redis_interop(server, oracle):
     assert listing[0][1] == b"mylib" and listing[0][7] == LIBRARY.encode()
     for c in (a, b):
         c.execute_command("FUNCTION", "FLUSH")
+
+
+def test_info_memory_counts_scripts_and_functions(start_server):
+    r = start_server().client()
+    info = r.info("memory")
+    assert info["number_of_cached_scripts"] == 0 and info["number_of_functions"] == 0
+    r.script_load("return 1")
+    r.script_load("return 2")
+    r.execute_command("FUNCTION", "LOAD", LIBRARY)
+    info = r.info("memory")
+    assert info["number_of_cached_scripts"] == 2
+    assert info["number_of_functions"] == 2 and info["number_of_libraries"] == 1
+    assert info["used_memory_scripts_eval"] >= len("return 1") + len("return 2")
+    assert info["used_memory_vm_eval"] == info["used_memory_lua"] > 0
+    assert info["used_memory_vm_total"] == info["used_memory_vm_eval"] + info["used_memory_vm_functions"]
+    r.script_flush()
+    r.execute_command("FUNCTION", "FLUSH")
+    info = r.info("memory")
+    assert info["number_of_cached_scripts"] == 0 and info["number_of_libraries"] == 0
+
+
+def test_script_errors_are_counted_once_like_redis(server, oracle):
+    clients = both(server, oracle)
+    for c in clients:
+        c.config_resetstat()
+        c.set("str", "x")
+    run_both(clients, "return redis.call('incr', KEYS[1])", ["str"], [])      # command error, raised
+    run_both(clients, "return redis.pcall('incr', KEYS[1])", ["str"], [])     # command error, returned
+    run_both(clients, "return redis.call('nosuch')", [], [])                   # refused by the script layer
+    run_both(clients, "error('plain')", [], [])                                 # a Lua error
+    run_both(clients, "return redis.error_reply('MINE x')", [], [])            # an error value
+    stats = [(c.info("errorstats"), c.info("stats")["total_error_replies"]) for c in clients]
+    assert stats[0] == stats[1]
