@@ -183,7 +183,7 @@ bool LoadGroup(Reader& r, uint8_t type, Stream* s) {
   while (pel_size--) {
     StreamID id;
     uint64_t time, count;
-    if (!ReadRawId(r, &id) || !r.U64Le(&time) || !r.Len(&count)) return false;
+    if (!ReadRawId(r, &id) || !r.UintLe(8, &time) || !r.Len(&count)) return false;
     if (!GroupAddNack(g, &unowned, id, static_cast<int64_t>(time), count))
       return r.Fail("Duplicated global PEL entry loading stream consumer group");
   }
@@ -195,7 +195,7 @@ bool LoadGroup(Reader& r, uint8_t type, Stream* s) {
     if (!r.String(&cname)) return false;
     StreamConsumer* c = CreateConsumer(g, cname, 0);
     if (!c) return r.Fail("Duplicate stream consumer detected.");
-    if (!r.U64Le(&seen) || !r.Len(&pel_size)) return false;
+    if (!r.UintLe(8, &seen) || !r.Len(&pel_size)) return false;
     c->seen_time = static_cast<int64_t>(seen);
     while (pel_size--) {
       StreamID id;
