@@ -11,6 +11,7 @@
 #include "db/blocking.h"
 #include "db/notify.h"
 #include "db/stream_type.h"
+#include "persistence/rdb_stream.h"
 #include "server/server.h"
 #include "util/numeric.h"
 
@@ -1189,6 +1190,7 @@ constexpr CommandRow kRows[] = {
 
 void RegisterStreamFamily(CommandRegistry& r) {
   RegisterStreamType();
+  rdb::RegisterStreamRdb();
   r.Add(kRows);
 }
 
