@@ -242,7 +242,7 @@ bool GroupLag(const Stream& s, const StreamGroup& g, int64_t* lag) {
 void GroupDelivered(const Stream& s, StreamGroup* g, StreamID id) {
   if (id <= g->last_id) return;
   if (g->entries_read != kInvalidEntriesRead && !StreamRangeHasTombstones(s, id, StreamID::Max()))
-    ++g->entries_read;
+    g->entries_read = static_cast<int64_t>(static_cast<uint64_t>(g->entries_read) + 1);  // a loaded value may be huge
   else if (s.entries_added)
     g->entries_read = StreamEntriesReadOf(s, id);
   g->last_id = id;
