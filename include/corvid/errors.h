@@ -31,6 +31,8 @@ inline constexpr std::string_view kTimeoutNotFloat = "ERR timeout is not a float
 inline constexpr std::string_view kOffsetOutOfRange = "ERR offset is out of range";
 inline constexpr std::string_view kNoProto = "NOPROTO unsupported protocol version";
 inline constexpr std::string_view kOom = "OOM command not allowed when used memory > 'maxmemory'.";
+// EXEC refused at run time (the argument is the refusal, e.g. kOom): the transaction is discarded.
+inline constexpr std::string_view kExecAbortBecause = "EXECABORT Transaction discarded because of: {}";
 inline constexpr std::string_view kUnsupportedProtoHello = "ERR Protocol version is not an integer or out of range";
 inline constexpr std::string_view kLoading = "LOADING Redis is loading the dataset in memory";
 inline constexpr std::string_view kMisconf =

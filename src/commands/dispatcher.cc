@@ -171,8 +171,7 @@ void DispatchOne(Client& c, CmdArgs argv) {
   if (Cfg().maxmemory && !MemoryAllowsCommand(c, *cmd)) {
     // A refused EXEC aborts the transaction (Redis' execCommandAbort).
     bool exec = c.Has(kClientMulti) && cmd->name == "exec";
-    Reject(c, cmd,
-           exec ? fmt::format("EXECABORT Transaction discarded because of: {}", err::kOom) : std::string(err::kOom));
+    Reject(c, cmd, exec ? fmt::format(fmt::runtime(err::kExecAbortBecause), err::kOom) : std::string(err::kOom));
     if (exec) DiscardTransaction(c);
     return;
   }
