@@ -357,7 +357,9 @@ class FileLoader {
       return false;
     }
     UpdateClock();
+    fake_.cur_cmd = cmd;
     cmd->handler(fake_, argv);
+    fake_.cur_cmd = nullptr;
     fake_.out.raw().clear();
     return true;
   }
