@@ -75,8 +75,9 @@ def test_bgrewriteaof_replaces_base_and_keeps_writes(start_server):
     assert rewrite_done(c)
     assert manifest(cor) == ["file appendonly.aof.2.base.rdb seq 2 type b",
                              "file appendonly.aof.2.incr.aof seq 2 type i"]
-    assert sorted(os.listdir(aof_dir(cor))) == ["appendonly.aof.2.base.rdb", "appendonly.aof.2.incr.aof",
-                                                "appendonly.aof.manifest"]
+    # the history files are removed in the background
+    assert wait_until(lambda: sorted(os.listdir(aof_dir(cor))) == [
+        "appendonly.aof.2.base.rdb", "appendonly.aof.2.incr.aof", "appendonly.aof.manifest"])
     info = c.info("persistence")
     assert info["aof_rewrites"] == 1 and info["aof_last_bgrewrite_status"] == "ok"
     want = digest(c)
@@ -290,3 +291,29 @@ def test_sigkill_loses_no_acknowledged_write(start_server, fsync):
             assert set(done) <= set(present)
             assert sorted(present) == list(range(len(present)))
         c.flushall()
+
+
+def test_old_style_single_file_aof_is_migrated(redis_server, start_server):
+    # A Redis 6 appendonly.aof: an RDB preamble followed by commands. Redis 7.0.15 and corvid both move it into
+    # the AOF directory as the base and load it to the same dataset.
+    red = redis_server()
+    rc = red.client(decode_responses=False)
+    fill_dataset(rc)
+    assert rc.save()
+    with open(os.path.join(red.dir, "dump.rdb"), "rb") as f:
+        legacy = f.read() + b"*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n*3\r\n$3\r\nSET\r\n$4\r\ntail\r\n$2\r\nok\r\n"
+    red.stop()
+    digests = []
+    for srv in (redis_server(["--appendonly", "yes"]), start_server(AOF)):
+        srv.stop()
+        shutil.rmtree(aof_dir(srv))
+        with open(os.path.join(srv.dir, "appendonly.aof"), "wb") as f:
+            f.write(legacy)
+        srv.start()
+        c = srv.client(decode_responses=False)
+        assert c.get("tail") == b"ok"
+        digests.append(digest(c))
+        assert manifest(srv)[0] == "file appendonly.aof seq 1 type b"
+        assert ("Successfully migrated an old-style AOF file (appendonly.aof) into the AOF directory "
+                "(appendonlydir).") in srv.output()
+    assert digests[0] == digests[1]
