@@ -6,6 +6,8 @@
 #include "db/evict.h"
 #include "db/notify.h"
 #include "db/tracking.h"
+#include "server/config.h"
+#include "server/propagate.h"
 #include "server/server.h"
 
 namespace corvid {
@@ -129,6 +131,7 @@ bool Db::IsExpired(KeyEntry* e) {
 
 void Db::ExpireNow(KeyEntry* e) {
   ++Srv().stats.expired_keys;
+  PropagateDeletion(index_, e->key.view(), Cfg().lazyfree_lazy_expire);
   NotifyKeyspaceEvent(kNotifyExpired, "expired", e->key.view(), index_);
   TrackingInvalidateKey(e->key.view(), nullptr);
   DeleteEntry(e);

@@ -16,6 +16,7 @@
 #include "server/config.h"
 #include "server/latency.h"
 #include "server/memory.h"
+#include "server/propagate.h"
 #include "server/server.h"
 
 namespace corvid {
@@ -179,6 +180,7 @@ void ScheduleEviction() {
 // bytes handed to the background thread, which the memory counters do not see freed yet.
 uint64_t EvictKey(Db& db, KeyEntry* e) {
   std::string key(e->key.view());
+  PropagateDeletion(db.index(), key, Cfg().lazyfree_lazy_eviction);
   int64_t start = MonotonicUs();
   uint64_t deferred = 0;
   if (Cfg().lazyfree_lazy_eviction) deferred = FreeValueLazily(db.Detach(e));

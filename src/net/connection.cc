@@ -11,6 +11,7 @@
 #include <asio/post.hpp>
 
 #include "commands/dispatcher.h"
+#include "persistence/aof.h"
 #include "server/config.h"
 #include "server/log.h"
 #include "net/listener.h"
@@ -92,7 +93,10 @@ void Connection::OnReadable() {
     return;
   }
   ProcessInput();
-  Flush();
+  // With commands for the AOF pending, replies wait for the end of this batch (FlushPendingWrites writes the
+  // AOF once, then every reply).
+  if (AofHasPending()) FlushSoon();
+  else Flush();
 }
 
 void Connection::OnWritable() { Flush(); }
@@ -161,6 +165,7 @@ void Connection::Resume() {
 
 void Connection::Flush() {
   if (closed_) return;
+  if (AofHasPending()) AofWritePending();  // no reply leaves before the writes it acknowledges are in the AOF
   Server& srv = Srv();
   OutputBuffer& out = client_.out;
   while (!out.empty()) {
@@ -203,6 +208,7 @@ void Connection::FlushSoon() {
 
 void FlushPendingWrites() {
   static std::vector<std::shared_ptr<Connection>> batch;
+  AofWritePending();
   batch.swap(g_flush_soon);
   for (const std::shared_ptr<Connection>& c : batch) {
     c->flush_queued_ = false;

@@ -15,6 +15,8 @@
 
 #include "db/db.h"
 #include "net/listener.h"
+#include "persistence/aof.h"
+#include "persistence/mapped_file.h"
 #include "persistence/rdb_value.h"
 #include "server/config.h"
 #include "server/log.h"
@@ -105,46 +107,6 @@ void SaveSucceeded(uint64_t dirty_before, int64_t when_s) {
   ++g_state.saves;
 }
 
-// A read-only mapping of a whole file (the loader reads it in place: no copy, pages dropped by the kernel).
-class MappedFile {
- public:
-  // False with *err_no when the file cannot be opened or mapped.
-  bool Open(const std::string& path, int* err_no) {
-    int fd = open(path.c_str(), O_RDONLY);
-    if (fd < 0) {
-      *err_no = errno;
-      return false;
-    }
-    struct stat st;
-    if (fstat(fd, &st) != 0) {
-      *err_no = errno;
-      close(fd);
-      return false;
-    }
-    size_ = static_cast<size_t>(st.st_size);
-    if (size_ > 0) {
-      void* p = mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd, 0);
-      if (p == MAP_FAILED) {
-        *err_no = errno;
-        close(fd);
-        return false;
-      }
-      addr_ = static_cast<const char*>(p);
-      madvise(p, size_, MADV_SEQUENTIAL);
-    }
-    close(fd);
-    return true;
-  }
-  ~MappedFile() {
-    if (addr_) munmap(const_cast<char*>(addr_), size_);
-  }
-  std::string_view data() const { return {addr_ ? addr_ : "", size_}; }
-
- private:
-  const char* addr_ = nullptr;
-  size_t size_ = 0;
-};
-
 // Loads the file at path with Redis' log lines; *missing when it does not exist.
 bool LoadFile(const std::string& path, bool* missing, std::string* err,
               const std::function<void(size_t)>& progress = {}, bool replace = false) {
@@ -182,7 +144,7 @@ void RestoreLruOrLfu(Value& v, int64_t freq, int64_t idle_s) {
 void RegisterRdbOpcodeSaver(RdbOpcodeSaveFn fn) { g_opcode_savers.push_back(fn); }
 void RegisterRdbOpcodeLoader(uint8_t opcode, RdbOpcodeLoadFn fn) { g_opcode_loaders[opcode] = fn; }
 
-bool RdbWriteDataset(int fd, std::string* err) {
+bool RdbWriteDataset(int fd, std::string* err, bool aof_base) {
   const ServerConfig& cfg = Cfg();
   bool compress = cfg.rdbcompression;
   rdb::Writer w(fd);
@@ -191,7 +153,7 @@ bool RdbWriteDataset(int fd, std::string* err) {
   AuxField(w, "redis-bits", 64);
   AuxField(w, "ctime", Srv().now_ms / 1000);
   AuxField(w, "used-mem", static_cast<int64_t>(ReadMemoryStats().allocated));
-  AuxField(w, "aof-base", 0);
+  AuxField(w, "aof-base", aof_base ? 1 : 0);
   for (RdbOpcodeSaveFn fn : g_opcode_savers) fn(w);
   bool failed = false;
   for (auto& dbp : Srv().dbs) {
@@ -224,7 +186,7 @@ bool RdbWriteDataset(int fd, std::string* err) {
 }
 
 bool RdbLoadImage(std::string_view data, std::string* err, const std::function<void(size_t)>& progress,
-                  bool replace) {
+                  bool replace, size_t* consumed) {
   rdb::Reader r(data);
   auto fail = [&](std::string_view what) {
     r.Fail(what);
@@ -298,6 +260,8 @@ bool RdbLoadImage(std::string_view data, std::string* err, const std::function<v
           LogNotice("RDB age {} seconds", age < 0 ? 0 : age);
         } else if (key == "used-mem") {
           LogNotice("RDB memory usage when created {:.2f} Mb", strtoll(aux_val.c_str(), nullptr, 10) / (1024.0 * 1024));
+        } else if (key == "aof-base" && strtoll(aux_val.c_str(), nullptr, 10) != 0) {
+          LogNotice("RDB is base AOF");
         }
         continue;
       }
@@ -355,6 +319,7 @@ bool RdbLoadImage(std::string_view data, std::string* err, const std::function<v
       return false;
     }
   }
+  if (consumed) *consumed = r.offset();
   g_state.last_load_keys_loaded = loaded;
   g_state.last_load_keys_expired = expired;
   LogNotice("Done loading RDB, keys loaded: {}, keys expired: {}.", loaded, expired);
@@ -372,7 +337,7 @@ bool RdbSave() {
 }
 
 BgsaveResult RdbBgsave() {
-  if (g_state.child_pid != -1) return BgsaveResult::kInProgress;
+  if (g_state.child_pid != -1 || AofChildRunning()) return BgsaveResult::kInProgress;
   UpdateClock();
   g_state.dirty_before_bgsave = Srv().stats.dirty;
   g_state.last_bgsave_try_s = NowS();
@@ -423,6 +388,7 @@ void RdbCron() {
     }
     return;
   }
+  if (AofChildRunning()) return;  // one child at a time
   if (g_state.bgsave_scheduled) {
     RdbBgsave();
     return;

@@ -8,6 +8,7 @@
 #include "net/client.h"
 #include "net/connection.h"
 #include "net/listener.h"
+#include "persistence/aof.h"
 #include "persistence/rdb.h"
 #include "server/config.h"
 #include "server/latency.h"
@@ -87,6 +88,7 @@ void Tick() {
   CloseTimedOutClients();
   ResumeAfterPause();
   RdbCron();
+  AofCron();
   g_timer->expires_after(std::chrono::microseconds(period_us));
   g_timer->async_wait([](const asio::error_code& ec) {
     if (!ec) Tick();
