@@ -18,6 +18,7 @@
 #include "db/db.h"
 #include "net/client.h"
 #include "net/listener.h"
+#include "persistence/aof_rewrite.h"
 #include "persistence/mapped_file.h"
 #include "persistence/rdb.h"
 #include "server/config.h"
@@ -357,7 +358,9 @@ class FileLoader {
       return false;
     }
     UpdateClock();
+    fake_.cur_cmd = cmd;  // handlers name it in errors (EXPIRE's invalid-expire text)
     cmd->handler(fake_, argv);
+    fake_.cur_cmd = nullptr;
     fake_.out.raw().clear();
     return true;
   }
@@ -484,8 +487,7 @@ bool WriteBase(const std::string& path, bool rdb) {
     return false;
   }
   std::string err;
-  bool ok = rdb ? RdbWriteDataset(fd, &err, true) : false;
-  if (!rdb) err = "command-form AOF base is not built";
+  bool ok = rdb ? RdbWriteDataset(fd, &err, true) : AofWriteDatasetAsCommands(fd, &err);
   if (ok && fsync(fd) != 0) {
     ok = false;
     err = strerror(errno);
