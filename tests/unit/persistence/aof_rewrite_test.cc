@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "db/collections.h"
+#include "commands/command.h"
 #include "db/hash_type.h"
 #include "db/list_type.h"
 #include "db/set_type.h"
@@ -85,11 +85,7 @@ class AofRewriteTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ResetConfigToDefaults();
-    RegisterHashOps();
-    RegisterZsetOps();
-    RegisterSetType();
-    RegisterListType();
-    RegisterStreamType();
+    RegisterAllFamilies();  // every type's hooks
     InitDatabases(16);
     Srv().now_ms = 1'800'000'000'000;
   }
