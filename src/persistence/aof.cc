@@ -358,7 +358,7 @@ class FileLoader {
       return false;
     }
     UpdateClock();
-    fake_.cur_cmd = cmd;  // handlers name it in errors (EXPIRE's invalid-expire text)
+    fake_.cur_cmd = cmd;
     cmd->handler(fake_, argv);
     fake_.cur_cmd = nullptr;
     fake_.out.raw().clear();
