@@ -18,6 +18,7 @@
 #include "db/db.h"
 #include "net/client.h"
 #include "net/listener.h"
+#include "persistence/aof_rewrite.h"
 #include "persistence/mapped_file.h"
 #include "persistence/rdb.h"
 #include "server/config.h"
@@ -489,8 +490,7 @@ bool WriteBase(const std::string& path, bool rdb) {
     return false;
   }
   std::string err;
-  bool ok = rdb ? RdbWriteDataset(fd, &err, true) : false;
-  if (!rdb) err = "command-form AOF base is not built";
+  bool ok = rdb ? RdbWriteDataset(fd, &err, true) : AofWriteDatasetAsCommands(fd, &err);
   if (ok && fsync(fd) != 0) {
     ok = false;
     err = strerror(errno);
