@@ -19,6 +19,7 @@
 #include "net/client.h"
 #include "net/listener.h"
 #include "persistence/aof_rewrite.h"
+#include "persistence/fork_child.h"
 #include "persistence/mapped_file.h"
 #include "persistence/rdb.h"
 #include "server/config.h"
@@ -538,16 +539,13 @@ bool StartRewrite() {
   g_rewrite_incr_seq = g_aof.on ? seq : g_manifest.incr_seq + 1;
   g_rewrite_rdb = Cfg().aof_use_rdb_preamble;
   UpdateClock();
-  pid_t pid = fork();
-  if (pid == 0) {
-    signal(SIGTERM, SIG_DFL);
-    signal(SIGINT, SIG_DFL);
-    SetLogRole('C');
+  ForkedChild child = ForkSaveChild("AOF rewrite", [] {
     std::string tmp = TempRewriteName(getpid());
-    if (!WriteBase(tmp, g_rewrite_rdb)) _exit(1);
+    if (!WriteBase(tmp, g_rewrite_rdb)) return false;
     LogNotice("Successfully created the temporary AOF base file {}", tmp);
-    _exit(0);
-  }
+    return true;
+  });
+  pid_t pid = child.pid;
   if (pid < 0) {
     LogWarning("Can't rewrite append only file in background: fork: {}", strerror(errno));
     g_aof.last_bgrewrite_ok = false;
@@ -555,6 +553,7 @@ bool StartRewrite() {
   }
   LogNotice("Background append only file rewriting started by pid {}", pid);
   g_aof.child_pid = pid;
+  g_aof.child_cow_fd = child.cow_fd;
   g_aof.rewrite_start_s = NowS();
   g_aof.rewrite_scheduled = false;
   return true;
@@ -602,6 +601,8 @@ void ReapRewrite() {
   pid_t p = waitpid(g_aof.child_pid, &status, WNOHANG);
   if (p != g_aof.child_pid) return;
   g_aof.child_pid = -1;
+  uint64_t cow = TakeChildCowSize(&g_aof.child_cow_fd);
+  if (cow) g_aof.last_cow_size = cow;
   g_aof.last_rewrite_time_sec = NowS() - g_aof.rewrite_start_s;
   g_aof.rewrite_start_s = -1;
   bool ok = false;
@@ -631,6 +632,7 @@ void KillRewriteChild() {
   int status;
   waitpid(g_aof.child_pid, &status, 0);
   unlink(TempRewriteName(g_aof.child_pid).c_str());
+  TakeChildCowSize(&g_aof.child_cow_fd);
   g_aof.child_pid = -1;
   g_aof.rewrite_start_s = -1;
 }
