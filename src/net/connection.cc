@@ -103,6 +103,7 @@ void Connection::OnWritable() { Flush(); }
 
 void Connection::ProcessInput() {
   Server& srv = Srv();
+  srv.clock_fresh = false;
   RespParser::Limits lim;
   lim.max_bulk_len = Cfg().proto_max_bulk_len;
   while (qstart_ < qend_ && !closed_) {
