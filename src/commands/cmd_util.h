@@ -61,3 +61,17 @@ void ReplyScan(Client& c, uint64_t cursor, std::span<const std::string_view> ite
 bool ArgDbIndex(Client& c, std::string_view arg, int* out);
 
 }  // namespace corvid
+
+namespace corvid {
+
+// Propagation by effect (server/propagate.h) for handlers whose own argv would replay differently. Each is a
+// no-op when propagation is off, and replaces the running command's argv in what is propagated.
+// Propagates argv (run in the client's database).
+void PropagateInstead(Client& c, std::span<const std::string_view> argv);
+void PropagateInstead(Client& c, std::initializer_list<std::string_view> argv);
+// Propagates "PEXPIREAT key when_ms [options...]".
+void PropagatePexpireat(Client& c, std::string_view key, int64_t when_ms, CmdArgs options = {});
+// Propagates the running command's deletion of key: DEL, or UNLINK under lazyfree-lazy-server-del.
+void PropagateDel(Client& c, std::string_view key);
+
+}  // namespace corvid

@@ -281,9 +281,12 @@ void ExpireGeneric(Client& c, CmdArgs args, int64_t base_ms, bool seconds) {
   if (when <= Srv().now_ms) {
     db.DeleteEntry(e);
     NotifyKeyspaceEvent(kNotifyGeneric, "del", args[1], c.db_index());
+    PropagateDel(c, args[1]);
   } else {
     db.SetExpire(e, when);
     NotifyKeyspaceEvent(kNotifyGeneric, "expire", args[1], c.db_index());
+    // Replayed later, a relative time would mean another instant: propagated as PEXPIREAT (its options kept).
+    if (base_ms != 0 || seconds) PropagatePexpireat(c, args[1], when, args.subspan(3));
   }
   ++Srv().stats.dirty;
   c.reply.Int(1);

@@ -222,7 +222,12 @@ void SetGeneric(Client& c, std::string_view key, std::string_view val, const Set
   if (o.expire_at_ms >= 0) db.SetExpire(e, o.expire_at_ms);
   ++Srv().stats.dirty;
   NotifyKeyspaceEvent(kNotifyString, "set", key, c.db_index());
-  if (o.expire_at_ms >= 0) NotifyKeyspaceEvent(kNotifyGeneric, "expire", key, c.db_index());
+  if (o.expire_at_ms >= 0) {
+    NotifyKeyspaceEvent(kNotifyGeneric, "expire", key, c.db_index());
+    // Propagated with the absolute time, without the conditions and GET (as Redis).
+    fmt::format_int when(o.expire_at_ms);
+    PropagateInstead(c, {"SET", key, val, "PXAT", std::string_view(when.data(), when.size())});
+  }
   if (!o.get) {
     if (nx_style)
       c.reply.Int(1);
@@ -275,11 +280,14 @@ void GetexCmd(Client& c, CmdArgs args) {
   if (o.expire_at_ms >= 0 && !o.relative && o.expire_at_ms <= Srv().now_ms) {
     db.DeleteEntry(e);
     event = "del";
+    PropagateDel(c, args[1]);
   } else if (o.expire_at_ms >= 0) {
     db.SetExpire(e, o.expire_at_ms);
     event = "expire";
+    PropagatePexpireat(c, args[1], o.expire_at_ms);
   } else if (o.persist && db.RemoveExpire(e)) {
     event = "persist";
+    PropagateInstead(c, {"PERSIST", args[1]});
   }
   if (event) {
     ++Srv().stats.dirty;
@@ -409,6 +417,8 @@ void IncrbyfloatCmd(Client& c, CmdArgs args) {
   OpResult<std::string> r = IncrByFloat(c.db(), args[1], args[2]);
   if (!r.ok()) return ReplyError(c, r.status());
   NotifyKeyspaceEvent(kNotifyString, "incrbyfloat", args[1], c.db_index());
+  // The float formatting of the replaying server must not matter: propagated as the result.
+  PropagateInstead(c, {"SET", args[1], r.value(), "KEEPTTL"});
   c.reply.Bulk(r.value());
 }
 
