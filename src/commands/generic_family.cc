@@ -15,6 +15,7 @@
 #include "db/tracking.h"
 #include "db/watch.h"
 #include "server/config.h"
+#include "server/propagate.h"
 #include "server/server.h"
 #include "util/glob.h"
 #include "util/numeric.h"
@@ -205,6 +206,7 @@ void FlushdbCmd(Client& c, CmdArgs args) {
   TouchWatchedKeysInDb(c.db(), nullptr);
   TrackingInvalidateAll(&c);
   Srv().stats.dirty += c.db().Clear();
+  ForcePropagation();  // even when the database was empty (as Redis)
   c.reply.Ok();
 }
 

@@ -118,6 +118,8 @@ bool ArgPositive(Client& c, std::string_view arg, int64_t* out, std::string_view
   return false;
 }
 
+std::string_view EndName(ListWhere where) { return where == ListWhere::kHead ? "left" : "right"; }
+
 // The command that pops one element from where: what the blocking and multi-key pops propagate.
 std::string_view PopCommand(ListWhere where) { return where == ListWhere::kHead ? "LPOP" : "RPOP"; }
 
@@ -324,8 +326,13 @@ void BlockingMove(Client& c, CmdArgs args, ListWhere from, ListWhere to, int64_t
   if (e) {
     Waiters().Done(c);
     if (!MoveAndReply(c, args[1], args[2], from, to)) return;
-    // Propagated as the non-blocking form (a replay must not block).
-    if (args.size() == 6) return PropagateInstead(c, {"LMOVE", args[1], args[2], args[3], args[4]});
+    // Propagated as the non-blocking form (a replay must not block). Served after blocking, the ends are
+    // named as Redis' shared "left"/"right" strings, else as the client wrote them.
+    if (args.size() == 6) {
+      bool served = IsBlockedRerun(c);
+      return PropagateInstead(c, {"LMOVE", args[1], args[2], served ? EndName(from) : args[3],
+                                  served ? EndName(to) : args[4]});
+    }
     return PropagateInstead(c, {"RPOPLPUSH", args[1], args[2]});
   }
   BlockOrTimeOut(c, args, args.subspan(1, 1), deadline_ms, BlockTimeoutReply::kNull);

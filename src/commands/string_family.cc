@@ -189,15 +189,16 @@ bool ResolveExpire(Client& c, SetOptions* o) {
   return true;
 }
 
-// SET's core, shared by SET/SETNX/SETEX/PSETEX. Replies ok/abort (or the old value with GET).
-void SetGeneric(Client& c, std::string_view key, std::string_view val, const SetOptions& o, bool nx_style) {
+// SET's core, shared by SET/SETNX/SETEX/PSETEX/GETSET. Replies ok/abort (or the old value with GET); true when
+// it stored the value.
+bool SetGeneric(Client& c, std::string_view key, std::string_view val, const SetOptions& o, bool nx_style) {
   Db& db = c.db();
   uint64_t hash = HashBytes(key);
   KeyEntry* e = db.FindHashed(key, hash);
   if (o.get) {
     if (e && !e->val.IsString()) {
       ReplyError(c, OpStatus::kWrongType);
-      return;
+      return false;
     }
     if (e)
       ReplyString(c, e->val);
@@ -211,7 +212,7 @@ void SetGeneric(Client& c, std::string_view key, std::string_view val, const Set
       else
         c.reply.Null();
     }
-    return;
+    return false;
   }
   if (e) {
     if (!o.keepttl) db.RemoveExpire(e);
@@ -234,6 +235,7 @@ void SetGeneric(Client& c, std::string_view key, std::string_view val, const Set
     else
       c.reply.Ok();
   }
+  return true;
 }
 
 void SetCmd(Client& c, CmdArgs args) {
@@ -304,12 +306,13 @@ void GetdelCmd(Client& c, CmdArgs args) {
   c.db().DeleteEntry(e);
   ++Srv().stats.dirty;
   NotifyKeyspaceEvent(kNotifyGeneric, "del", args[1], c.db_index());
+  PropagateInstead(c, {"DEL", args[1]});
 }
 
 void GetsetCmd(Client& c, CmdArgs args) {
   SetOptions o;
   o.get = true;
-  SetGeneric(c, args[1], args[2], o, false);
+  if (SetGeneric(c, args[1], args[2], o, false)) PropagateInstead(c, {"SET", args[1], args[2]});
 }
 
 void MgetCmd(Client& c, CmdArgs args) {
