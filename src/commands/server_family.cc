@@ -178,7 +178,7 @@ void PersistenceSection(Out& o) {
   Field(o, "rdb_last_bgsave_time_sec:{}", r.last_bgsave_time_sec);
   Field(o, "rdb_current_bgsave_time_sec:{}", r.child_pid != -1 ? now_s - r.bgsave_start_s : -1);
   Field(o, "rdb_saves:{}", r.saves);
-  Field(o, "rdb_last_cow_size:0");
+  Field(o, "rdb_last_cow_size:{}", r.last_cow_size);
   Field(o, "rdb_last_load_keys_expired:{}", r.last_load_keys_expired);
   Field(o, "rdb_last_load_keys_loaded:{}", r.last_load_keys_loaded);
   const AofState& a = Aof();
@@ -191,7 +191,7 @@ void PersistenceSection(Out& o) {
   Field(o, "aof_rewrites:{}", a.rewrites);
   Field(o, "aof_rewrites_consecutive_failures:{}", a.rewrites_consecutive_failures);
   Field(o, "aof_last_write_status:{}", a.last_write_ok ? "ok" : "err");
-  Field(o, "aof_last_cow_size:0");
+  Field(o, "aof_last_cow_size:{}", a.last_cow_size);
   Field(o, "module_fork_in_progress:0");
   Field(o, "module_fork_last_cow_size:0");
   if (a.on) {

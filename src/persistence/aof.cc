@@ -18,6 +18,8 @@
 #include "db/db.h"
 #include "net/client.h"
 #include "net/listener.h"
+#include "persistence/aof_rewrite.h"
+#include "persistence/fork_child.h"
 #include "persistence/mapped_file.h"
 #include "persistence/rdb.h"
 #include "server/config.h"
@@ -46,7 +48,6 @@ struct AofFile {
 // sequence numbers used so far (new files continue from them).
 struct Manifest {
   AofFile base;
-  bool base_is_rdb = true;
   std::vector<AofFile> incrs;
   int64_t base_seq = 0, incr_seq = 0;
 };
@@ -106,7 +107,6 @@ bool ParseManifest(std::string_view text, Manifest* m, std::string* err) {
         return false;
       }
       m->base = f;
-      m->base_is_rdb = f.name.size() >= 4 && f.name.compare(f.name.size() - 4, 4, ".rdb") == 0;
       m->base_seq = std::max(m->base_seq, f.seq);
     } else if (type == 'i') {
       if (f.seq <= m->incr_seq) {
@@ -190,12 +190,15 @@ bool g_unsynced = false;        // written since the last fsync
 int64_t g_last_fsync_ms = 0;
 int64_t g_last_ts_s = -1;       // the last #TS annotation (aof-timestamp-enabled)
 
-// The fsync/close thread: everysec fsyncs and the close of a replaced incr file run there.
+// The AOF's background thread (Redis' bio): everysec fsyncs, the close of a replaced incr file, the removal of
+// files a rewrite made history.
 struct FsyncJob {
   int fd = -1;
   bool close_after = false;
+  std::string unlink_path;
 };
 auto RunFsyncJob = [](FsyncJob& j) {
+  if (!j.unlink_path.empty()) unlink(j.unlink_path.c_str());
   if (j.fd < 0) return;
   fdatasync(j.fd);
   if (j.close_after) close(j.fd);
@@ -220,7 +223,7 @@ void Feed(std::string_view resp) {
 
 // Makes fd the incr file commands go to; the one it replaces is fsynced and closed in the background.
 void SwitchIncrFile(int fd, uint64_t size) {
-  if (g_fd >= 0) FsyncQueue().Push(FsyncJob{g_fd, true});
+  if (g_fd >= 0) FsyncQueue().Push(FsyncJob{g_fd, true, {}});
   g_fd = fd;
   g_incr_size = size;
   g_unsynced = false;
@@ -230,7 +233,7 @@ void SwitchIncrFile(int fd, uint64_t size) {
 
 void CloseIncrFile() {
   if (g_fd < 0) return;
-  FsyncQueue().Push(FsyncJob{g_fd, true});
+  FsyncQueue().Push(FsyncJob{g_fd, true, {}});
   g_fd = -1;
 }
 
@@ -241,7 +244,7 @@ void BackgroundFsyncIfDue() {
     ++g_aof.delayed_fsync;  // the previous fsync is still running: try again on the next tick
     return;
   }
-  FsyncQueue().Push(FsyncJob{g_fd, false});
+  FsyncQueue().Push(FsyncJob{g_fd, false, {}});
   g_unsynced = false;
   g_last_fsync_ms = Srv().now_ms;
 }
@@ -260,7 +263,8 @@ enum class LoadStatus { kOk, kNotExist, kEmpty, kOpenErr, kFailed, kTruncated };
 // Runs the commands of one AOF file (after its RDB preamble, if any) in a fake client.
 class FileLoader {
  public:
-  FileLoader(std::string name, bool is_base, bool is_last) : name_(std::move(name)), is_base_(is_base), is_last_(is_last) {}
+  FileLoader(std::string name, bool is_last)
+      : name_(std::move(name)), is_last_(is_last), old_style_(name_ == Cfg().appendfilename) {}
 
   LoadStatus Load(uint64_t done_before) {
     std::string path = InDir(name_);
@@ -275,7 +279,8 @@ class FileLoader {
     if (data_.empty()) return LoadStatus::kEmpty;
     done_before_ = done_before;
     if (data_.substr(0, 5) == "REDIS") {
-      LogNotice("{}", is_base_ ? "Reading RDB base file on AOF loading..." : "Reading RDB preamble from AOF file...");
+      // A file named appendfilename is a single-file AOF of Redis before 7.0: an RDB preamble, then commands.
+      LogNotice("{}", old_style_ ? "Reading RDB preamble from AOF file..." : "Reading RDB base file on AOF loading...");
       std::string err;
       size_t consumed = 0;
       auto poll = [this](size_t at) {
@@ -285,11 +290,11 @@ class FileLoader {
       if (!RdbLoadImage(data_, &err, poll, false, &consumed)) {
         LogWarning("{}", err);
         LogWarning("Error reading the {} {}, AOF loading aborted",
-                   is_base_ ? "RDB base file" : "RDB preamble of the AOF file", name_);
+                   old_style_ ? "RDB preamble of the AOF file" : "RDB base file", name_);
         return LoadStatus::kFailed;
       }
       pos_ = valid_up_to_ = consumed;
-      if (!is_base_) LogNotice("Reading the remaining AOF tail...");
+      if (old_style_) LogNotice("Reading the remaining AOF tail...");
     }
     return RunCommands(path);
   }
@@ -357,7 +362,9 @@ class FileLoader {
       return false;
     }
     UpdateClock();
+    fake_.cur_cmd = cmd;
     cmd->handler(fake_, argv);
+    fake_.cur_cmd = nullptr;
     fake_.out.raw().clear();
     return true;
   }
@@ -428,7 +435,7 @@ class FileLoader {
   }
 
   std::string name_;
-  bool is_base_, is_last_;
+  bool is_last_, old_style_;
   std::string_view data_;
   size_t pos_ = 0, valid_up_to_ = 0;
   uint64_t done_before_ = 0;
@@ -456,7 +463,7 @@ bool LoadFiles(bool* loaded_any) {
   for (size_t i = 0; i < files.size() && ok; ++i) {
     const auto& [f, base] = files[i];
     int64_t file_start = MonotonicUs();
-    FileLoader loader(f.name, base, i + 1 == files.size());
+    FileLoader loader(f.name, i + 1 == files.size());
     LoadStatus st = loader.Load(done);
     if (st == LoadStatus::kNotExist) {
       LogWarning("The AOF file {} doesn't exist", f.name);
@@ -484,8 +491,7 @@ bool WriteBase(const std::string& path, bool rdb) {
     return false;
   }
   std::string err;
-  bool ok = rdb ? RdbWriteDataset(fd, &err, true) : false;
-  if (!rdb) err = "command-form AOF base is not built";
+  bool ok = rdb ? RdbWriteDataset(fd, &err, true) : AofWriteDatasetAsCommands(fd, &err);
   if (ok && fsync(fd) != 0) {
     ok = false;
     err = strerror(errno);
@@ -533,16 +539,13 @@ bool StartRewrite() {
   g_rewrite_incr_seq = g_aof.on ? seq : g_manifest.incr_seq + 1;
   g_rewrite_rdb = Cfg().aof_use_rdb_preamble;
   UpdateClock();
-  pid_t pid = fork();
-  if (pid == 0) {
-    signal(SIGTERM, SIG_DFL);
-    signal(SIGINT, SIG_DFL);
-    SetLogRole('C');
+  ForkedChild child = ForkSaveChild("AOF rewrite", [] {
     std::string tmp = TempRewriteName(getpid());
-    if (!WriteBase(tmp, g_rewrite_rdb)) _exit(1);
+    if (!WriteBase(tmp, g_rewrite_rdb)) return false;
     LogNotice("Successfully created the temporary AOF base file {}", tmp);
-    _exit(0);
-  }
+    return true;
+  });
+  pid_t pid = child.pid;
   if (pid < 0) {
     LogWarning("Can't rewrite append only file in background: fork: {}", strerror(errno));
     g_aof.last_bgrewrite_ok = false;
@@ -550,6 +553,7 @@ bool StartRewrite() {
   }
   LogNotice("Background append only file rewriting started by pid {}", pid);
   g_aof.child_pid = pid;
+  g_aof.child_cow_fd = child.cow_fd;
   g_aof.rewrite_start_s = NowS();
   g_aof.rewrite_scheduled = false;
   return true;
@@ -558,7 +562,7 @@ bool StartRewrite() {
 void RemoveHistory(const std::vector<AofFile>& history) {
   for (const AofFile& f : history) {
     LogNotice("Removing the history file {} in the background", f.name);
-    unlink(InDir(f.name).c_str());
+    FsyncQueue().Push(FsyncJob{-1, false, InDir(f.name)});
   }
 }
 
@@ -569,7 +573,6 @@ bool InstallRewrite(pid_t pid) {
   if (!m.base.name.empty()) history.push_back(m.base);
   m.base_seq += 1;
   m.base = {BaseName(m.base_seq, g_rewrite_rdb), m.base_seq};
-  m.base_is_rdb = g_rewrite_rdb;
   std::string tmp = TempRewriteName(pid);
   if (!EnsureDir() || rename(tmp.c_str(), InDir(m.base.name).c_str()) != 0) {
     LogWarning("Error trying to rename the temporary AOF base file {} into {}: {}", tmp, m.base.name, strerror(errno));
@@ -598,6 +601,8 @@ void ReapRewrite() {
   pid_t p = waitpid(g_aof.child_pid, &status, WNOHANG);
   if (p != g_aof.child_pid) return;
   g_aof.child_pid = -1;
+  uint64_t cow = TakeChildCowSize(&g_aof.child_cow_fd);
+  if (cow) g_aof.last_cow_size = cow;
   g_aof.last_rewrite_time_sec = NowS() - g_aof.rewrite_start_s;
   g_aof.rewrite_start_s = -1;
   bool ok = false;
@@ -627,6 +632,7 @@ void KillRewriteChild() {
   int status;
   waitpid(g_aof.child_pid, &status, 0);
   unlink(TempRewriteName(g_aof.child_pid).c_str());
+  TakeChildCowSize(&g_aof.child_cow_fd);
   g_aof.child_pid = -1;
   g_aof.rewrite_start_s = -1;
 }
@@ -635,9 +641,9 @@ void KillRewriteChild() {
 bool CreateBaseOnStartup() {
   Manifest m = g_manifest;
   m.base_seq += 1;
-  m.base_is_rdb = Cfg().aof_use_rdb_preamble;
-  m.base = {BaseName(m.base_seq, m.base_is_rdb), m.base_seq};
-  if (!WriteBase(InDir(m.base.name), m.base_is_rdb)) return false;
+  bool rdb = Cfg().aof_use_rdb_preamble;
+  m.base = {BaseName(m.base_seq, rdb), m.base_seq};
+  if (!WriteBase(InDir(m.base.name), rdb)) return false;
   LogNotice("Creating AOF base file {} on server start", m.base.name);
   g_manifest = m;
   return true;
@@ -663,6 +669,21 @@ bool AofLoadAtStartup() {
   if (!have_manifest && err_no != ENOENT) {
     LogWarning("Can't open the AOF manifest {} for reading: {}", ManifestName(), strerror(err_no));
     return false;
+  }
+  if (!have_manifest && access(Cfg().appendfilename.c_str(), F_OK) == 0) {
+    // A single-file AOF of Redis before 7.0 in `dir`: it becomes the base of a new AOF directory.
+    if (!EnsureDir() || rename(Cfg().appendfilename.c_str(), InDir(Cfg().appendfilename).c_str()) != 0) {
+      LogWarning("Error moving the old-style AOF {} into the AOF directory {}: {}", Cfg().appendfilename,
+                 Cfg().appenddirname, strerror(errno));
+      return false;
+    }
+    Manifest m;
+    m.base = {Cfg().appendfilename, 1};
+    m.base_seq = 1;
+    if (!PersistManifest(m)) return false;
+    LogNotice("Successfully migrated an old-style AOF file ({}) into the AOF directory ({}).", Cfg().appendfilename,
+              Cfg().appenddirname);
+    have_manifest = file.Open(InDir(ManifestName()), &err_no);
   }
   if (have_manifest) {
     Manifest m;

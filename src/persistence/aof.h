@@ -17,6 +17,8 @@ struct AofState {
   bool on = false;            // appendonly: commands are written to the incr file (INFO aof_enabled)
   bool wait_rewrite = false;  // turned on at run time: the first base is being written
   pid_t child_pid = -1;       // the rewrite child
+  int child_cow_fd = -1;
+  uint64_t last_cow_size = 0;  // INFO aof_last_cow_size
   int64_t rewrite_start_s = -1, last_rewrite_time_sec = -1;
   bool rewrite_scheduled = false;
   bool last_bgrewrite_ok = true;

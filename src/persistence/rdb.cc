@@ -16,6 +16,7 @@
 #include "db/db.h"
 #include "net/listener.h"
 #include "persistence/aof.h"
+#include "persistence/fork_child.h"
 #include "persistence/mapped_file.h"
 #include "persistence/rdb_value.h"
 #include "server/config.h"
@@ -342,15 +343,8 @@ BgsaveResult RdbBgsave() {
   g_state.dirty_before_bgsave = Srv().stats.dirty;
   g_state.last_bgsave_try_s = NowS();
   std::string path = DbPath();
-  pid_t pid = fork();
-  if (pid == 0) {
-    // The child: write the snapshot and exit without running any destructor of the parent's state. It leaves
-    // every descriptor alone: closing through Asio would deregister the parent's sockets from the shared epoll.
-    signal(SIGTERM, SIG_DFL);
-    signal(SIGINT, SIG_DFL);
-    SetLogRole('C');
-    _exit(SaveToFile(path) ? 0 : 1);
-  }
+  ForkedChild child = ForkSaveChild("RDB", [&path] { return SaveToFile(path); });
+  pid_t pid = child.pid;
   if (pid < 0) {
     g_state.last_bgsave_ok = false;
     LogWarning("Can't save in background: fork: {}", strerror(errno));
@@ -358,6 +352,7 @@ BgsaveResult RdbBgsave() {
   }
   LogNotice("Background saving started by pid {}", pid);
   g_state.child_pid = pid;
+  g_state.child_cow_fd = child.cow_fd;
   g_state.bgsave_start_s = NowS();
   g_state.bgsave_scheduled = false;
   return BgsaveResult::kStarted;
@@ -371,6 +366,8 @@ void RdbCron() {
     pid_t p = waitpid(g_state.child_pid, &status, WNOHANG);
     if (p != g_state.child_pid) return;
     g_state.child_pid = -1;
+    uint64_t cow = TakeChildCowSize(&g_state.child_cow_fd);
+    if (cow) g_state.last_cow_size = cow;
     g_state.last_bgsave_time_sec = now - g_state.bgsave_start_s;
     g_state.bgsave_start_s = -1;
     if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
@@ -431,6 +428,7 @@ bool RdbShutdown(bool save) {
     int status;
     waitpid(g_state.child_pid, &status, 0);
     unlink(fmt::format("temp-{}.rdb", g_state.child_pid).c_str());
+    TakeChildCowSize(&g_state.child_cow_fd);
     g_state.child_pid = -1;
   }
   // While loading, the dataset is partial: never save it (Redis turns SAVE into NOSAVE then).

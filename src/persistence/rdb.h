@@ -22,6 +22,8 @@ struct RdbState {
   uint64_t last_load_keys_loaded = 0, last_load_keys_expired = 0;
   // Saving.
   pid_t child_pid = -1;
+  int child_cow_fd = -1;
+  uint64_t last_cow_size = 0;  // INFO rdb_last_cow_size
   int64_t bgsave_start_s = -1;
   int64_t last_bgsave_time_sec = -1;
   int64_t last_bgsave_try_s = 0;

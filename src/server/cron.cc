@@ -84,7 +84,13 @@ void Tick() {
   if (Cfg().maxmemory) PerformEvictions();
   TrackInstantaneousMetrics();
   TrackingFlushBroadcasts();
-  for (auto& db : srv.dbs) db->Housekeep(1000 / static_cast<int64_t>(srv.dbs.size()) + 1);
+  // Rehashing and shrinking wait while a child saves: moving entries would copy the pages it shares (Redis'
+  // updateDictResizePolicy).
+  bool saving = Rdb().child_pid != -1 || AofChildRunning();
+  for (auto& db : srv.dbs) {
+    db->SetResizeAllowed(!saving);
+    if (!saving) db->Housekeep(1000 / static_cast<int64_t>(srv.dbs.size()) + 1);
+  }
   CloseTimedOutClients();
   ResumeAfterPause();
   RdbCron();
