@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "persistence/rdb.h"
 #include "server/config.h"
 #include "server/propagate.h"
 #include "server/server.h"
@@ -127,7 +128,7 @@ bool ArgDbIndex(Client& c, std::string_view arg, int* out) {
 }
 
 void PropagateInstead(Client& c, std::span<const std::string_view> argv) {
-  if (!PropagationOn()) return;
+  if (!PropagationOn() || Rdb().loading) return;  // commands replayed from the AOF are not written again
   PropagateCommand(c.db_index(), argv);
   PreventPropagation();
 }
@@ -155,7 +156,7 @@ void PropagatePexpireat(Client& c, std::string_view key, int64_t when_ms, CmdArg
 }
 
 void PropagateDel(Client& c, std::string_view key) {
-  PropagateInstead(c, {Cfg().lazyfree_lazy_server_del ? "UNLINK" : "DEL", key});
+  PropagateInstead(c, {Cfg().lazyfree_lazy_expire ? "UNLINK" : "DEL", key});
 }
 
 }  // namespace corvid

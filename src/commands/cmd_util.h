@@ -71,7 +71,7 @@ void PropagateInstead(Client& c, std::span<const std::string_view> argv);
 void PropagateInstead(Client& c, std::initializer_list<std::string_view> argv);
 // Propagates "PEXPIREAT key when_ms [options...]".
 void PropagatePexpireat(Client& c, std::string_view key, int64_t when_ms, CmdArgs options = {});
-// Propagates the running command's deletion of key: DEL, or UNLINK under lazyfree-lazy-server-del.
+// Propagates the running command's deletion of key: DEL, or UNLINK under lazyfree-lazy-expire (as Redis 7.0).
 void PropagateDel(Client& c, std::string_view key);
 
 }  // namespace corvid

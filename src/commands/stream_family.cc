@@ -11,6 +11,7 @@
 #include "db/blocking.h"
 #include "db/notify.h"
 #include "db/stream_type.h"
+#include "persistence/rdb.h"
 #include "persistence/rdb_stream.h"
 #include "server/propagate.h"
 #include "server/server.h"
@@ -222,7 +223,11 @@ bool ParseAddOrTrim(Client& c, CmdArgs args, bool xadd, AddTrimArgs* a) {
     c.reply.Error("ERR syntax error, XTRIM must be called with a trimming strategy");
     return false;
   }
-  if (limit_given) {
+  if (Rdb().loading) {
+    // Replayed from the AOF: a limited trim was propagated as the exact one it amounted to (the LIMIT kept),
+    // so no limit applies (Redis' mustObeyClient).
+    a->trim.limit = 0;
+  } else if (limit_given) {
     if (!a->trim.approx) {
       c.reply.Error("ERR syntax error, LIMIT cannot be used without the special ~ option");
       return false;

@@ -6,6 +6,7 @@
 #include "db/evict.h"
 #include "db/notify.h"
 #include "db/tracking.h"
+#include "persistence/rdb.h"
 #include "server/config.h"
 #include "server/propagate.h"
 #include "server/server.h"
@@ -125,6 +126,8 @@ bool Db::RemoveExpire(KeyEntry* e) {
 }
 
 bool Db::IsExpired(KeyEntry* e) {
+  // Nothing expires while a file loads (Redis' keyIsExpired): a replayed AOF deletes its keys itself.
+  if (Rdb().loading) return false;
   int64_t when = GetExpire(e);
   return when >= 0 && Srv().now_ms > when;  // Redis' keyIsExpired: expired once now > when
 }
