@@ -236,8 +236,8 @@ void SwapdbCmd(Client& c, CmdArgs args) {
     dbs[b]->set_index(static_cast<int>(b));
     // Clients keep their db number: re-point every client at the db now holding that number.
     for (auto& [id, cl] : Srv().clients) cl->SelectDb(cl->db_index());
-    ++Srv().stats.dirty;
   }
+  ++Srv().stats.dirty;  // even swapping a database with itself (as Redis: it is propagated)
   c.reply.Ok();
 }
 

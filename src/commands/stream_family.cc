@@ -826,6 +826,7 @@ void XclaimCmd(Client& c, CmdArgs args) {
     if (!nack && force) {
       nack = g->pel.emplace(id, std::make_unique<StreamNack>()).first->second.get();
       nack->delivery_time = now;
+      nack->delivery_count = 1;  // as Redis' streamCreateNACK (then counted once more unless JUSTID)
     }
     if (!nack) continue;
     if (nack->consumer && min_idle && now - nack->delivery_time < min_idle) continue;

@@ -282,6 +282,7 @@ def test_streams(pair):
         "XADD st 99999999999999-11 f v", "XREADGROUP GROUP g c9 NOACK COUNT 1 STREAMS st >",
         "XACK st g2 99999999999999-8", "XGROUP DELCONSUMER st g2 c1", "XGROUP DESTROY st g",
         "XADD t 1-1 f v", "XADD t 1-2 f v", "XADD t MAXLEN 1 1-3 f v", "XADD t MINID ~ 0 1-4 f v",
+        "XGROUP CREATE t g 0", "XCLAIM t g c 0 1-4", "XCLAIM t g c 0 1-4 FORCE", "XCLAIM t g c 0 1-3 FORCE JUSTID",
     ])
 
 
@@ -292,7 +293,7 @@ def test_commands_propagated_as_sent_or_rewritten(pair):
         "ZRANGESTORE zr z 5 10", "GEOADD g 13.361389 38.115556 Palermo", "GEOADD g 13.361389 38.115556 Palermo",
         "GEOADD g NX CH 13.361389 38.115556 Palermo 15.087269 37.502669 Catania",
         "GEOSEARCHSTORE gs g FROMLONLAT 15 37 BYRADIUS 200 km ASC", "RENAME a b", "SET x 1", "MOVE x 1",
-        "COPY b b2", "SWAPDB 0 1", "SWAPDB 0 1", "PFADD h a b c", "PFADD h a", "PFCOUNT h", "LREM l 0 9",
+        "COPY b b2", "SWAPDB 0 1", "SWAPDB 0 1", "SWAPDB 2 2", "PFADD h a b c", "PFADD h a", "PFCOUNT h", "LREM l 0 9",
         "SELECT 3", "SET in3 v", "SELECT 0", "MULTI", "SELECT 1", "SET m 1 EX 100", "SELECT 0", "INCRBYFLOAT f 1",
         "EXEC",
     ])
