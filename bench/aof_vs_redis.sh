@@ -1,7 +1,7 @@
 #!/bin/bash
 # Write throughput with the AOF on, side by side with Debian's redis-server in the same run: SET, INCR, LPUSH at
 # pipeline 1 and 16 under appendfsync everysec (and always with FSYNC=always), medians of ROUNDS runs, plus the
-# AOF size each server wrote.
+# AOF size each server wrote, and the start-up load time of an AOF of 1M SETs.
 # usage: bench/aof_vs_redis.sh build/src/corvid-server [requests]   (env FSYNC=everysec|always|no, ROUNDS=3)
 set -u
 C=${1:?corvid binary}; N=${2:-200000}; R=/usr/bin/redis-server
@@ -31,3 +31,18 @@ done
 for p in $pc_port $pr_port; do
   echo "port $p aof_current_size: $(redis-cli -p $p info persistence | tr -d '\r' | awk -F: '/^aof_current_size/{print $2}')"
 done
+
+# Load time of an AOF made of 1M SETs (incr file, no base rewrite): each server restarts on its own directory.
+for side in c r; do
+  port=$([ $side = c ] && echo $pc_port || echo $pr_port)
+  redis-benchmark -p $port -t set -n 1000000 -r 100000000 -d 20 -c 50 -P 64 -q >/dev/null 2>&1
+done
+kill $pc $pr; wait $pc $pr 2>/dev/null
+$C --port $pc_port "${opts[@]}" --dir $d/c --logfile $d/c/load.log >/dev/null 2>&1 & pc=$!
+$R --port $pr_port "${opts[@]}" --dir $d/r --logfile $d/r/load.log >/dev/null 2>&1 & pr=$!
+for p in $pc_port $pr_port; do
+  for _ in $(seq 600); do redis-cli -p $p ping 2>/dev/null | grep -q PONG && break; sleep 0.1; done
+done
+lc=$(grep -o 'DB loaded from append only file: [0-9.]*' $d/c/load.log | awk '{print $NF}')
+lr=$(grep -o 'DB loaded from append only file: [0-9.]*' $d/r/load.log | awk '{print $NF}')
+echo "AOF load (1M SETs + the runs above): corvid ${lc}s ($(redis-cli -p $pc_port dbsize) keys), redis ${lr}s ($(redis-cli -p $pr_port dbsize) keys), ratio $(awk -v a="$lc" -v b="$lr" 'BEGIN{printf "%.2f", a/b}')"

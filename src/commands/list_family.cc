@@ -352,12 +352,14 @@ void BrpoplpushCmd(Client& c, CmdArgs args) {
   BlockingMove(c, args, ListWhere::kTail, ListWhere::kHead, deadline);
 }
 
-// The first non-empty list among keys: nullptr with *wrong set when a key holds another type (a re-run of a
-// blocked command skips such keys instead).
+// The first non-empty list among keys (a re-run of a blocked command tries its ready key first): nullptr with
+// *wrong set when a key holds another type (a re-run skips such keys instead).
 KeyEntry* FirstList(Client& c, std::span<const std::string_view> keys, bool skip_wrong, size_t* which,
                     bool* wrong) {
   *wrong = false;
-  for (size_t i = 0; i < keys.size(); ++i) {
+  size_t first = ReadyKeyIndex(c, keys);
+  for (size_t n = 0; n < keys.size(); ++n) {
+    size_t i = NthKeyReadyFirst(first, n);
     KeyEntry* e = c.db().FindWrite(keys[i]);
     if (!e) continue;
     if (e->val.type() != ObjType::kList) {

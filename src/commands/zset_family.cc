@@ -425,7 +425,9 @@ void BlockingPop(Client& c, CmdArgs args, CmdArgs keys, std::string_view timeout
                  PopShape shape) {
   int64_t deadline;
   if (!ParseBlockTimeout(c, timeout, &deadline)) return;
-  for (size_t i = 0; i < keys.size(); ++i) {
+  size_t first = ReadyKeyIndex(c, keys);
+  for (size_t n = 0; n < keys.size(); ++n) {
+    size_t i = NthKeyReadyFirst(first, n);
     bool ok;
     KeyEntry* e = WriteZset(c, keys[i], &ok);
     if (!ok) return;

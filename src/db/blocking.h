@@ -27,6 +27,11 @@ void BlockOnKeys(Client& c, CmdArgs args, std::span<const std::string_view> keys
                  BlockTimeoutReply on_timeout);
 // True while c's blocked command is being re-run because a key it waits on was signalled.
 bool IsBlockedRerun(const Client& c);
+// The index in keys of the key c's re-run is for, or 0 when c is not being re-run. A blocking command tries that
+// key first (Redis serves a blocked client from the key that became ready, in the order keys became ready).
+size_t ReadyKeyIndex(const Client& c, std::span<const std::string_view> keys);
+// The n-th key to try when the key at index `first` goes first and the others keep their order.
+inline size_t NthKeyReadyFirst(size_t first, size_t n) { return n == 0 ? first : (n <= first ? n - 1 : n); }
 // Notes that key may now serve blocked clients; cheap when nobody waits on it.
 void SignalKeyReady(const Db& db, std::string_view key);
 // Serves clients blocked on ready keys (re-running their commands). Cheap when nothing is ready.

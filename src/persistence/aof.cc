@@ -44,11 +44,12 @@ struct AofFile {
   int64_t seq = 0;
 };
 
-// What the manifest lists: the base (empty name: none yet) and the incr files in order, plus the highest
-// sequence numbers used so far (new files continue from them).
+// What the manifest lists: the base (empty name: none yet), the incr files in order, the history files a rewrite
+// replaced and `aof-disable-auto-gc yes` keeps, plus the highest sequence numbers used so far (new files continue
+// from them).
 struct Manifest {
   AofFile base;
-  std::vector<AofFile> incrs;
+  std::vector<AofFile> incrs, history;
   int64_t base_seq = 0, incr_seq = 0;
 };
 Manifest g_manifest;
@@ -115,6 +116,8 @@ bool ParseManifest(std::string_view text, Manifest* m, std::string* err) {
       }
       m->incrs.push_back(f);
       m->incr_seq = f.seq;
+    } else {
+      m->history.push_back(f);
     }
   }
   if (m->base.name.empty() && m->incrs.empty()) {
@@ -127,6 +130,7 @@ bool ParseManifest(std::string_view text, Manifest* m, std::string* err) {
 std::string ManifestText(const Manifest& m) {
   std::string out;
   if (!m.base.name.empty()) out += fmt::format("file {} seq {} type b\n", m.base.name, m.base.seq);
+  for (const AofFile& f : m.history) out += fmt::format("file {} seq {} type h\n", f.name, f.seq);
   for (const AofFile& f : m.incrs) out += fmt::format("file {} seq {} type i\n", f.name, f.seq);
   return out;
 }
@@ -559,7 +563,13 @@ bool StartRewrite() {
   return true;
 }
 
-void RemoveHistory(const std::vector<AofFile>& history) {
+// Deletes the history files (in the background) and drops them from the manifest, unless aof-disable-auto-gc.
+void RemoveHistory() {
+  if (Cfg().aof_disable_auto_gc || g_manifest.history.empty()) return;
+  Manifest m = g_manifest;
+  std::vector<AofFile> history;
+  history.swap(m.history);
+  if (!PersistManifest(m)) return;
   for (const AofFile& f : history) {
     LogNotice("Removing the history file {} in the background", f.name);
     FsyncQueue().Push(FsyncJob{-1, false, InDir(f.name)});
@@ -569,8 +579,7 @@ void RemoveHistory(const std::vector<AofFile>& history) {
 // The child wrote its base: it becomes the manifest's base, with the incr files opened since the rewrite began.
 bool InstallRewrite(pid_t pid) {
   Manifest m = g_manifest;
-  std::vector<AofFile> history;
-  if (!m.base.name.empty()) history.push_back(m.base);
+  AofFile old_base = m.base;
   m.base_seq += 1;
   m.base = {BaseName(m.base_seq, g_rewrite_rdb), m.base_seq};
   std::string tmp = TempRewriteName(pid);
@@ -580,15 +589,17 @@ bool InstallRewrite(pid_t pid) {
     return false;
   }
   LogNotice("Successfully renamed the temporary AOF base file {} into {}", tmp, m.base.name);
+  // History in Redis' order: the replaced incr files, then the replaced base.
   std::vector<AofFile> kept;
-  for (const AofFile& f : m.incrs) (f.seq >= g_rewrite_incr_seq ? kept : history).push_back(f);
+  for (const AofFile& f : m.incrs) (f.seq >= g_rewrite_incr_seq ? kept : m.history).push_back(f);
+  if (!old_base.name.empty()) m.history.push_back(old_base);
   if (g_aof.wait_rewrite) kept.push_back(g_pending_incr);
   m.incrs = std::move(kept);
   if (!PersistManifest(m)) {
     unlink(InDir(m.base.name).c_str());
     return false;
   }
-  RemoveHistory(history);
+  RemoveHistory();
   uint64_t size = FileSize(InDir(m.base.name));
   for (const AofFile& f : m.incrs) size += FileSize(InDir(f.name));
   g_aof.current_size = g_aof.base_size = size;
@@ -695,6 +706,7 @@ bool AofLoadAtStartup() {
     g_manifest = m;
     bool loaded_any;
     if (!LoadFiles(&loaded_any)) return false;
+    RemoveHistory();
   }
   if (!EnsureDir()) return false;
   if (g_manifest.base.name.empty() && g_manifest.incrs.empty() && !CreateBaseOnStartup()) return false;

@@ -30,7 +30,9 @@ constexpr size_t kItemsPerCmd = 64;
 // the RDB writer's buffer, which is written to the file every 64 KiB.
 class CommandWriter {
  public:
-  explicit CommandWriter(int fd) : w_(fd) {}
+  explicit CommandWriter(int fd) : w_(fd) {
+    if (Cfg().aof_rewrite_incremental_fsync) w_.FsyncEvery(rdb::kIncrementalFsyncBytes);
+  }
 
   void Raw(std::string_view s) { w_.Raw(s); }
   // "*<n>\r\n": a command of n arguments follows.

@@ -149,6 +149,7 @@ bool RdbWriteDataset(int fd, std::string* err, bool aof_base) {
   const ServerConfig& cfg = Cfg();
   bool compress = cfg.rdbcompression;
   rdb::Writer w(fd);
+  if (aof_base ? cfg.aof_rewrite_incremental_fsync : cfg.rdb_save_incremental_fsync) w.FsyncEvery(rdb::kIncrementalFsyncBytes);
   w.Raw(fmt::format("REDIS{:04}", rdb::kVersion));
   AuxField(w, "redis-ver", kRedisVersion);
   AuxField(w, "redis-bits", 64);

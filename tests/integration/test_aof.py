@@ -317,3 +317,26 @@ def test_old_style_single_file_aof_is_migrated(redis_server, start_server):
         assert ("Successfully migrated an old-style AOF file (appendonly.aof) into the AOF directory "
                 "(appendonlydir).") in srv.output()
     assert digests[0] == digests[1]
+
+
+def test_disable_auto_gc_keeps_history_files(start_server):
+    cor = start_server(AOF + ["--aof-disable-auto-gc", "yes"])
+    c = cor.client()
+    c.set("a", "1")
+    c.bgrewriteaof()
+    assert rewrite_done(c)
+    assert manifest(cor) == ["file appendonly.aof.2.base.rdb seq 2 type b",
+                             "file appendonly.aof.1.incr.aof seq 1 type h",
+                             "file appendonly.aof.1.base.rdb seq 1 type h",
+                             "file appendonly.aof.2.incr.aof seq 2 type i"]
+    assert os.path.exists(os.path.join(aof_dir(cor), "appendonly.aof.1.incr.aof"))
+    assert check_aof(cor)[0] == 0
+    c.set("b", "2")
+    want = digest(c)
+    c.config_set("aof-disable-auto-gc", "no")
+    cor.stop()
+    cor.args += ["--aof-disable-auto-gc", "no"]
+    cor.start()  # history removed at start-up
+    assert digest(cor.client()) == want
+    assert [line for line in manifest(cor) if line.endswith("type h")] == []
+    assert wait_until(lambda: not os.path.exists(os.path.join(aof_dir(cor), "appendonly.aof.1.incr.aof")))
