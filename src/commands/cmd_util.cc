@@ -150,7 +150,7 @@ void PropagatePexpireat(Client& c, std::string_view key, int64_t when_ms, CmdArg
   }
   argv[0] = "PEXPIREAT";
   argv[1] = key;
-  argv[2] = std::string_view(when.data(), when.size());
+  argv[2] = Digits(when);
   std::copy(options.begin(), options.end(), argv.begin() + 3);
   PropagateInstead(c, argv);
 }

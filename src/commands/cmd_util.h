@@ -1,5 +1,6 @@
 // Small helpers shared by the command families: argument parsing that replies Redis' errors, typed lookups.
 #pragma once
+#include <fmt/format.h>
 #include <strings.h>
 
 #include <initializer_list>
@@ -66,6 +67,8 @@ namespace corvid {
 
 // Propagation by effect (server/propagate.h) for handlers whose own argv would replay differently. Each is a
 // no-op when propagation is off, and replaces the running command's argv in what is propagated.
+// The digits of n, as an argument to propagate.
+inline std::string_view Digits(const fmt::format_int& n) { return {n.data(), n.size()}; }
 // Propagates argv (run in the client's database).
 void PropagateInstead(Client& c, std::span<const std::string_view> argv);
 void PropagateInstead(Client& c, std::initializer_list<std::string_view> argv);

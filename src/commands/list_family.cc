@@ -118,6 +118,7 @@ bool ArgPositive(Client& c, std::string_view arg, int64_t* out, std::string_view
   return false;
 }
 
+// Redis' shared "left"/"right": how a BLMOVE served after blocking names the ends it propagates.
 std::string_view EndName(ListWhere where) { return where == ListWhere::kHead ? "left" : "right"; }
 
 // The command that pops one element from where: what the blocking and multi-key pops propagate.
@@ -133,7 +134,7 @@ void PopRangeWithKey(Client& c, KeyEntry* e, std::string_view key, ListWhere whe
   ListPopRange(c.db(), e, where, n, [&](const LpValue& v) { ReplyElement(c, v); });
   NotifyMaybeEmptied(kNotifyList, PopEvent(where), key, c.db());
   fmt::format_int popped(n);
-  PropagateInstead(c, {PopCommand(where), key, std::string_view(popped.data(), popped.size())});
+  PropagateInstead(c, {PopCommand(where), key, Digits(popped)});
 }
 
 // ---- handlers ----

@@ -118,7 +118,7 @@ void RestoreCmd(Client& c, CmdArgs args) {
   if (ttl && !absttl && PropagationOn()) {  // a relative TTL replayed later would mean another instant
     fmt::format_int when(ttl);
     std::vector<std::string_view> argv(args.begin(), args.end());
-    argv[2] = std::string_view(when.data(), when.size());
+    argv[2] = Digits(when);
     argv.push_back("ABSTTL");
     PropagateInstead(c, argv);
   }

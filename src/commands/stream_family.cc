@@ -253,7 +253,7 @@ void PropagateAddOrTrim(Client& c, CmdArgs args, const AddTrimArgs& a, const Str
   if (rewrite_trim) {
     argv[a.trim_pos - 1] = "=";
     if (a.trim.by_maxlen) {
-      argv[a.trim_pos] = std::string_view(length.data(), length.size());
+      argv[a.trim_pos] = Digits(length);
     } else {  // the first entry, deleted or not (streamGetEdgeID without skipping tombstones)
       StreamIterator first(s.index, StreamID{}, StreamID::Max(), false, true);
       argv[a.trim_pos] = FormatId(first.Next() ? first.id() : StreamID::Max(), first_buf);
@@ -443,10 +443,8 @@ void PropagateXclaim(Client& c, std::string_view key, std::string_view group, co
   if (!PropagationOn()) return;
   char id_buf[48], last_buf[48];
   fmt::format_int time(nack.delivery_time), count(nack.delivery_count);
-  PropagateInstead(c, {"XCLAIM", key, group, nack.consumer->name, "0", FormatId(id, id_buf), "TIME",
-                       std::string_view(time.data(), time.size()), "RETRYCOUNT",
-                       std::string_view(count.data(), count.size()), "FORCE", "JUSTID", "LASTID",
-                       FormatId(g.last_id, last_buf)});
+  PropagateInstead(c, {"XCLAIM", key, group, nack.consumer->name, "0", FormatId(id, id_buf), "TIME", Digits(time),
+                       "RETRYCOUNT", Digits(count), "FORCE", "JUSTID", "LASTID", FormatId(g.last_id, last_buf)});
 }
 
 // The group's last delivered ID and read counter as XGROUP SETID ... ENTRIESREAD.
@@ -454,8 +452,7 @@ void PropagateGroupId(Client& c, std::string_view key, std::string_view group, c
   if (!PropagationOn()) return;
   char id_buf[48];
   fmt::format_int read(g.entries_read);
-  PropagateInstead(c, {"XGROUP", "SETID", key, group, FormatId(g.last_id, id_buf), "ENTRIESREAD",
-                       std::string_view(read.data(), read.size())});
+  PropagateInstead(c, {"XGROUP", "SETID", key, group, FormatId(g.last_id, id_buf), "ENTRIESREAD", Digits(read)});
 }
 
 // Serves new entries (> gt) to a group consumer: advances the group, records NACKs unless noack. Propagated as

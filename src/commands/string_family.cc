@@ -224,7 +224,7 @@ bool SetGeneric(Client& c, std::string_view key, std::string_view val, const Set
     NotifyKeyspaceEvent(kNotifyGeneric, "expire", key, c.db_index());
     // Propagated with the absolute time, without the conditions and GET (as Redis).
     fmt::format_int when(o.expire_at_ms);
-    PropagateInstead(c, {"SET", key, val, "PXAT", std::string_view(when.data(), when.size())});
+    PropagateInstead(c, {"SET", key, val, "PXAT", Digits(when)});
   }
   if (!o.get) {
     if (nx_style)

@@ -404,7 +404,7 @@ void PopGeneric(Client& c, CmdArgs keys, bool max, int64_t count, PopShape shape
   std::string_view pop = max ? "ZPOPMAX" : "ZPOPMIN";
   fmt::format_int popped(n);
   if (count == -1) return PropagateInstead(c, {pop, key});
-  PropagateInstead(c, {pop, key, std::string_view(popped.data(), popped.size())});
+  PropagateInstead(c, {pop, key, Digits(popped)});
 }
 
 void ZpopGeneric(Client& c, CmdArgs args, bool max) {
