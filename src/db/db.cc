@@ -126,8 +126,7 @@ bool Db::RemoveExpire(KeyEntry* e) {
 }
 
 bool Db::IsExpired(KeyEntry* e) {
-  // Nothing expires while a file loads (Redis' keyIsExpired): a replayed AOF deletes its keys itself.
-  if (Rdb().loading) return false;
+  if (Rdb().loading) return false;  // expired after loading: a replayed AOF may still use the key (as Redis)
   int64_t when = GetExpire(e);
   return when >= 0 && Srv().now_ms > when;  // Redis' keyIsExpired: expired once now > when
 }
