@@ -230,7 +230,7 @@ void DispatchOne(Client& c, CmdArgs argv) {
   if (c.flags & kClientReplySkipNext) c.flags = (c.flags & ~kClientReplySkipNext) | kClientReplySkip;
   UpdateClock();
   srv.clock_fresh = true;
-  int64_t duration_us = std::max<int64_t>(0, srv.now_us - start);  // the clock is re-anchored between ticks
+  int64_t duration_us = std::max<int64_t>(0, srv.now_us - start);  // the wall clock may be stepped back
   cmd->usec += duration_us;
   ObserveCommand(c, *cmd, argv, duration_us);
   ++cmd->calls;

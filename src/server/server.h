@@ -59,13 +59,8 @@ struct Server {
 extern Server g_server;
 inline Server& Srv() { return g_server; }
 inline Db& GetDb(int i) { return *Srv().dbs[i]; }
-// Refreshes the cached clocks (now_ms, now_us, lru_clock): the wall clock, read cheaply from the CPU's time-stamp
-// counter when it is stable (anchored to CLOCK_REALTIME by AnchorClock).
+// Refreshes the cached clocks (now_ms, now_us, lru_clock).
 void UpdateClock();
-// At start-up: measures the time-stamp counter's rate (20 ms) if the CPU's TSC is constant and nonstop.
-void InitClock();
-// Once per cron tick: re-anchors the counter-based clock to CLOCK_REALTIME and re-measures its rate.
-void AnchorClock();
 uint64_t Random64();
 // Monotonic clock in microseconds.
 int64_t MonotonicUs();
