@@ -424,7 +424,7 @@ OpResult<std::vector<std::string>> SetPopCount(Db& db, std::string_view key, uin
   size_t size = SetSize(e->val);
   if (count >= size) {  // everything: the whole set, and the key goes
     out = ToStrings(SetMembers(e->val), 0, size);
-    db.DeleteEntry(e);
+    db.DeleteEntry(e, Cfg().lazyfree_lazy_server_del);
   } else if ((size - count) * 5 > count) {  // a small part: draw and remove one at a time
     out.reserve(count);
     SetSampler s(e->val);
