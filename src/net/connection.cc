@@ -13,6 +13,7 @@
 #include "commands/dispatcher.h"
 #include "server/config.h"
 #include "server/log.h"
+#include "net/client_memory.h"
 #include "net/listener.h"
 #include "net/poller.h"
 #include "server/server.h"
@@ -92,10 +93,16 @@ void Connection::OnReadable() {
     return;
   }
   ProcessInput();
+  // Flush re-measures the client (query and output buffers): client eviction is checked after each read and
+  // write, as Redis after processing input and in beforeSleep.
   Flush();
+  EvictClients();
 }
 
-void Connection::OnWritable() { Flush(); }
+void Connection::OnWritable() {
+  Flush();
+  EvictClients();
+}
 
 void Connection::ProcessInput() {
   Server& srv = Srv();
@@ -160,6 +167,11 @@ void Connection::Resume() {
 }
 
 void Connection::Flush() {
+  WriteOutput();
+  if (!closed_) UpdateClientMemory(client_);
+}
+
+void Connection::WriteOutput() {
   if (closed_) return;
   Server& srv = Srv();
   OutputBuffer& out = client_.out;
@@ -209,6 +221,7 @@ void FlushPendingWrites() {
     c->Flush();
   }
   batch.clear();
+  EvictClients();
 }
 
 void Connection::Close() {
@@ -217,6 +230,7 @@ void Connection::Close() {
   closed_ = true;
   PollerRemove(fd_);
   ::close(fd_);
+  ForgetClientMemory(client_);
   UnregisterClient(client_);
   client_.conn = nullptr;
 }
