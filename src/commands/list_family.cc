@@ -330,11 +330,13 @@ void BrpoplpushCmd(Client& c, CmdArgs args) {
 }
 
 // The first non-empty list among keys: nullptr with *wrong set when a key holds another type (a re-run of a
-// blocked command skips such keys instead).
+// blocked command skips such keys instead, and looks at its ready key only).
 KeyEntry* FirstList(Client& c, std::span<const std::string_view> keys, bool skip_wrong, size_t* which,
                     bool* wrong) {
   *wrong = false;
+  const std::string* ready = BlockedRerunKey(c);
   for (size_t i = 0; i < keys.size(); ++i) {
+    if (ready && keys[i] != *ready) continue;
     KeyEntry* e = c.db().FindWrite(keys[i]);
     if (!e) continue;
     if (e->val.type() != ObjType::kList) {

@@ -1,0 +1,80 @@
+"""A client blocked on several keys is served from the key that became ready first (Redis' ready_keys order),
+not from the first of its keys in argument order, when one transaction fills several of them. Runs against
+Redis too (CORVID_SERVER=/usr/bin/redis-server)."""
+
+import threading
+
+import pytest
+from conftest import wait_until
+
+
+def run_blocked(server, r, cmd, fill):
+    """Runs cmd on its own connection until it blocks, then fill(pipeline) in one MULTI/EXEC; returns cmd's
+    reply."""
+    blocked = server.client()
+    out = []
+    t = threading.Thread(target=lambda: out.append(blocked.execute_command(*cmd)))
+    t.start()
+    try:
+        assert wait_until(lambda: r.info("clients")["blocked_clients"] == 1)
+        p = r.pipeline(transaction=True)
+        fill(p)
+        p.execute()
+    finally:
+        t.join(10)
+        blocked.close()
+    assert out, "the blocked command was not served"
+    return out[0]
+
+
+CASES = [
+    (["BLPOP", "a", "b", 0], lambda p: p.rpush("b", "x").rpush("a", "y"), ["b", "x"]),
+    (["BRPOP", "a", "b", 0], lambda p: p.rpush("b", "x").rpush("a", "y"), ["b", "x"]),
+    (["BLMPOP", 0, 2, "a", "b", "LEFT"], lambda p: p.rpush("b", "x").rpush("a", "y"), ["b", ["x"]]),
+    (["BZPOPMIN", "a", "b", 0], lambda p: p.zadd("b", {"x": 1}).zadd("a", {"y": 1}), ["b", "x", "1"]),
+    (["BZMPOP", 0, 2, "a", "b", "MIN"], lambda p: p.zadd("b", {"x": 1}).zadd("a", {"y": 1}), ["b", [["x", "1"]]]),
+    (["XREAD", "BLOCK", 0, "STREAMS", "a", "b", "$", "$"],
+     lambda p: p.xadd("b", {"f": "x"}, id="1-1").xadd("a", {"f": "y"}, id="1-1"), [["b", [["1-1", ["f", "x"]]]]]),
+    # The first ready key was emptied again inside the transaction: the next ready key serves the client.
+    (["BLPOP", "a", "b", 0], lambda p: p.rpush("b", "x").rpush("a", "y").lpop("b"), ["a", "y"]),
+]
+
+
+def plain(v):
+    """redis-py's parsed replies (tuples, floats) as plain lists of strings."""
+    if isinstance(v, (list, tuple)):
+        return [plain(x) for x in v]
+    if isinstance(v, dict):
+        return [x for kv in v.items() for x in plain(kv)]
+    if isinstance(v, float):
+        return "%g" % v
+    return v
+
+
+@pytest.mark.parametrize("cmd,fill,want", CASES, ids=[" ".join(map(str, c[0][:2])) for c in CASES])
+def test_blocked_client_is_served_from_the_first_ready_key(r, server, cmd, fill, want):
+    assert plain(run_blocked(server, r, cmd, fill)) == want
+
+
+def test_two_clients_are_served_in_ready_key_order(r, server):
+    """Client 1 waits on a and b, client 2 on b: b's push goes to client 1 (it waited first on b), so a's
+    element is left for nobody and client 2 keeps waiting."""
+    c1, c2 = server.client(), server.client()
+    out1, out2 = [], []
+    t1 = threading.Thread(target=lambda: out1.append(c1.execute_command("BLPOP", "a", "b", 0)))
+    t1.start()
+    assert wait_until(lambda: r.info("clients")["blocked_clients"] == 1)
+    t2 = threading.Thread(target=lambda: out2.append(c2.execute_command("BLPOP", "b", 5)))
+    t2.start()
+    assert wait_until(lambda: r.info("clients")["blocked_clients"] == 2)
+    p = r.pipeline(transaction=True)
+    p.rpush("b", "x").rpush("a", "y").execute()
+    t1.join(10)
+    assert plain(out1) == [["b", "x"]]
+    assert r.lrange("a", 0, -1) == ["y"]
+    assert r.info("clients")["blocked_clients"] == 1
+    r.rpush("b", "z")
+    t2.join(10)
+    assert plain(out2) == [["b", "z"]]
+    c1.close()
+    c2.close()
