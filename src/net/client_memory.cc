@@ -50,7 +50,7 @@ uint64_t ClientEvictionLimit() {
 }
 
 bool ClientEvictionAllowed(const Client& c) {
-  return c.conn && !c.Has(kClientNoEvict) && !c.cur_cmd && Cfg().maxmemory_clients != 0;
+  return c.conn && !c.Has(kClientNoEvict) && !c.cur_cmd;
 }
 
 void EvictClients() {
