@@ -6,6 +6,9 @@ Usage: bench/rdb_save_load.py CORVID_BIN [--redis /usr/bin/redis-server] [--keys
 Each server gets the same dataset: 80% strings (DEBUG POPULATE), the rest small hashes, lists, sets and zsets
 (listpack/intset encodings) plus a few big collections. Reports SAVE wall time, file size and the load time the
 server logs ("DB loaded from disk: X seconds"), and corvid/Redis ratios (lower is better for corvid).
+Then BGSAVE while redis-benchmark overwrites the strings: the peak memory of parent + child during the save (sum of
+their proportional set sizes, sampled every 10 ms) and the copy-on-write size the server reports
+(rdb_last_cow_size).
 """
 import argparse
 import os
@@ -70,6 +73,45 @@ def fill(c, n):
     p.execute()
 
 
+def pss(pid):
+    """Proportional set size of a process in bytes (shared pages split between the processes sharing them)."""
+    try:
+        with open("/proc/%d/smaps_rollup" % pid) as f:
+            for line in f:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def children(pid):
+    try:
+        with open("/proc/%d/task/%d/children" % (pid, pid)) as f:
+            return [int(x) for x in f.read().split()]
+    except OSError:
+        return []
+
+
+def bgsave_under_writes(proc, c, port, n):
+    """Peak parent+child memory during a BGSAVE while clients overwrite keys; returns (peak bytes, cow bytes)."""
+    load = subprocess.Popen(["redis-benchmark", "-p", str(port), "-t", "set", "-n", "100000000", "-r", str(n * 8 // 10),
+                             "-d", "20", "-c", "20", "-q"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        time.sleep(1)
+        c.bgsave()
+        peak = 0
+        while True:
+            peak = max(peak, pss(proc.pid) + sum(pss(k) for k in children(proc.pid)))
+            if c.info("persistence")["rdb_bgsave_in_progress"] == 0:
+                break
+            time.sleep(0.01)
+    finally:
+        load.kill()
+        load.wait()
+    return peak, c.info("persistence")["rdb_last_cow_size"]
+
+
 def measure(binary, n):
     work = tempfile.mkdtemp(prefix="rdbbench-")
     try:
@@ -84,10 +126,13 @@ def measure(binary, n):
         stop(proc)
         proc, c, log = start(binary, work, port)
         assert c.dbsize() == dbsize
+        before = pss(proc.pid)
+        peak, cow = bgsave_under_writes(proc, c, port, n)
         stop(proc)
         with open(log) as f:
             m = re.findall(r"DB loaded from disk: ([0-9.]+) seconds", f.read())
-        return {"keys": dbsize, "save_s": save_s, "load_s": float(m[-1]), "bytes": size}
+        return {"keys": dbsize, "save_s": save_s, "load_s": float(m[-1]), "bytes": size, "before": before,
+                "peak": peak, "cow": cow}
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -100,11 +145,14 @@ def main():
     a = ap.parse_args()
     cor = measure(a.corvid, a.keys)
     red = measure(a.redis, a.keys)
-    print("%-8s %10s %10s %10s %12s" % ("server", "keys", "SAVE s", "load s", "file bytes"))
+    print("%-8s %10s %10s %10s %12s %12s %14s %12s" % ("server", "keys", "SAVE s", "load s", "file bytes",
+                                                     "PSS before", "BGSAVE peak", "CoW bytes"))
     for name, r in (("corvid", cor), ("redis", red)):
-        print("%-8s %10d %10.3f %10.3f %12d" % (name, r["keys"], r["save_s"], r["load_s"], r["bytes"]))
-    print("ratio corvid/redis: SAVE %.2f, load %.2f, file size %.3f" %
-          (cor["save_s"] / red["save_s"], cor["load_s"] / max(red["load_s"], 1e-3), cor["bytes"] / red["bytes"]))
+        print("%-8s %10d %10.3f %10.3f %12d %12d %14d %12d" % (name, r["keys"], r["save_s"], r["load_s"], r["bytes"],
+                                                             r["before"], r["peak"], r["cow"]))
+    print("ratio corvid/redis: SAVE %.2f, load %.2f, file size %.3f, BGSAVE peak memory %.2f" %
+          (cor["save_s"] / red["save_s"], cor["load_s"] / max(red["load_s"], 1e-3), cor["bytes"] / red["bytes"],
+           cor["peak"] / max(red["peak"], 1)))
 
 
 if __name__ == "__main__":

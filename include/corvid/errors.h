@@ -41,6 +41,13 @@ inline constexpr std::string_view kMisconf =
     "snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB "
     "error.";
 inline constexpr std::string_view kBgsaveInProgress = "ERR Background save already in progress";
+inline constexpr std::string_view kAofMisconf = "MISCONF Errors writing to the AOF file: {}";  // fmt: strerror
+inline constexpr std::string_view kBgsaveOtherChild =
+    "ERR Another child process is active (AOF?): can't BGSAVE right now. Use BGSAVE SCHEDULE in order to schedule "
+    "a BGSAVE whenever possible.";
+inline constexpr std::string_view kBgrewriteInProgress = "ERR Background append only file rewriting already in progress";
+inline constexpr std::string_view kBgrewriteFailed =
+    "ERR Can't execute an AOF background rewriting. Please check the server logs for more information.";
 inline constexpr std::string_view kBusyKey = "BUSYKEY Target key name already exists.";
 inline constexpr std::string_view kBadDumpPayload = "ERR DUMP payload version or checksum are wrong";
 inline constexpr std::string_view kBadDataFormat = "ERR Bad data format";

@@ -10,6 +10,7 @@
 
 #include "commands/cmd_util.h"
 #include "commands/command.h"
+#include "persistence/aof.h"
 #include "persistence/rdb.h"
 #include "db/evict.h"
 #include "persistence/rdb_value.h"
@@ -199,6 +200,7 @@ void DebugCmd(Client& c, CmdArgs args) {
     return ReplyHelp(c, "DEBUG",
                      {"DIGEST", "    Output a hex signature representing the current DB content.",
                       "DIGEST-VALUE <key> [<key> ...]", "    Output a hex signature of the values of all the specified keys.",
+                      "LOADAOF", "    Flush the AOF buffers on disk and reload the AOF in memory.",
                       "OBJECT <key>", "    Show low level info about the `key` and associated value.",
                       "POPULATE <count> [<prefix>] [<size>]",
                       "    Create <count> string keys named key:<num>. If <prefix> is specified then",
@@ -225,6 +227,10 @@ void DebugCmd(Client& c, CmdArgs args) {
   if (Is(sub, "object") && n == 3) return ObjectCmd(c, args);
   if (Is(sub, "protocol") && n == 3) return ProtocolCmd(c, args);
   if (Is(sub, "reload")) return ReloadCmd(c, args);
+  if (Is(sub, "loadaof") && n == 2) {
+    if (!AofReload()) return c.reply.Error("ERR Error trying to load the AOF files, check server logs.");
+    return c.reply.Ok();
+  }
   if (Is(sub, "sleep") && n == 3) {
     double secs;
     if (!StringToDouble(args[2], &secs) || secs < 0) return c.reply.Error(err::kNotFloat);

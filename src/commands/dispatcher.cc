@@ -11,11 +11,13 @@
 #include "db/tracking.h"
 #include "db/watch.h"
 #include "net/client.h"
+#include "persistence/aof.h"
 #include "persistence/rdb.h"
 #include "pubsub/pubsub.h"
 #include "scripting/lua_engine.h"
 #include "server/config.h"
 #include "server/latency.h"
+#include "server/propagate.h"
 #include "server/server.h"
 
 namespace corvid {
@@ -126,9 +128,13 @@ void DispatchOne(Client& c, CmdArgs argv);
 void Dispatch(Client& c, CmdArgs argv) {
   // Blocked clients are served after the outermost command only (EXEC runs its queue through Dispatch).
   static int depth = 0;
-  if (++depth == 1) TrackingSetCurrentClient(&c);
+  if (++depth == 1) {
+    TrackingSetCurrentClient(&c);
+    BeginExecutionUnit();
+  }
   DispatchOne(c, argv);
   if (--depth == 0) {
+    EndExecutionUnit();
     TrackingSendPending();
     EndCachingWindow(c);
     TrackingSetCurrentClient(nullptr);
@@ -184,6 +190,10 @@ void DispatchOne(Client& c, CmdArgs argv) {
     Reject(c, cmd, err::kMisconf);
     return;
   }
+  if (AofWritesRefused() && ((cmd->flags & kCmdWrite) || cmd->name == "ping")) {
+    Reject(c, cmd, fmt::format(fmt::runtime(err::kAofMisconf), Aof().last_write_error));
+    return;
+  }
   if (Rdb().loading && !(cmd->flags & kCmdLoading)) {
     Reject(c, cmd, err::kLoading);
     return;
@@ -207,7 +217,10 @@ void DispatchOne(Client& c, CmdArgs argv) {
   uint64_t dirty_before = srv.stats.dirty;
   int64_t start = srv.now_us;
   size_t mark = c.out.raw().size();
+  int db = c.db_index();
+  PropagationFrame outer = EnterCommandPropagation();
   cmd->handler(c, argv);
+  LeaveCommandPropagation(outer, db, argv, srv.stats.dirty > dirty_before);
   // CLIENT REPLY OFF|SKIP: drop what this command wrote.
   if (c.flags & (kClientReplyOff | kClientReplySkip)) {
     c.out.raw().resize(mark);

@@ -1,4 +1,4 @@
-// Persistence commands: SAVE BGSAVE DUMP RESTORE (LASTSAVE, SHUTDOWN and INFO persistence live in the server
+// Persistence commands: SAVE BGSAVE BGREWRITEAOF DUMP RESTORE (LASTSAVE, SHUTDOWN and INFO persistence live in the server
 // family, DEBUG RELOAD in the debug family).
 #include <string>
 
@@ -7,6 +7,7 @@
 #include "commands/families.h"
 #include "corvid/errors.h"
 #include "db/notify.h"
+#include "persistence/aof.h"
 #include "persistence/rdb.h"
 #include "persistence/rdb_value.h"
 #include "server/config.h"
@@ -23,10 +24,12 @@ void SaveCmd(Client& c, CmdArgs) {
 }
 
 void BgsaveCmd(Client& c, CmdArgs args) {
-  // SCHEDULE only matters while another kind of child (an AOF rewrite) runs, which corvid does not have.
-  if (args.size() > 1 && (args.size() != 2 || !Is(args[1], "schedule"))) return c.reply.Error(err::kSyntax);
-  // Inside EXEC the fork waits for the cron, as in Redis.
-  if (c.Has(kClientMulti) && Rdb().child_pid == -1) {
+  bool schedule = args.size() == 2 && Is(args[1], "schedule");
+  if (args.size() > 1 && !schedule) return c.reply.Error(err::kSyntax);
+  if (Rdb().child_pid != -1) return c.reply.Error(err::kBgsaveInProgress);
+  if (AofChildRunning() && !schedule && !c.Has(kClientMulti)) return c.reply.Error(err::kBgsaveOtherChild);
+  // Inside EXEC, or while an AOF rewrite runs, the fork waits for the cron, as in Redis.
+  if (c.Has(kClientMulti) || AofChildRunning()) {
     Rdb().bgsave_scheduled = true;
     return c.reply.Simple("Background saving scheduled");
   }
@@ -34,6 +37,20 @@ void BgsaveCmd(Client& c, CmdArgs args) {
     case BgsaveResult::kStarted: return c.reply.Simple("Background saving started");
     case BgsaveResult::kInProgress: return c.reply.Error(err::kBgsaveInProgress);
     case BgsaveResult::kError: return c.reply.Error("ERR");
+  }
+}
+
+void BgrewriteaofCmd(Client& c, CmdArgs) {
+  if (AofChildRunning()) return c.reply.Error(err::kBgrewriteInProgress);
+  if (c.Has(kClientMulti)) {
+    Aof().rewrite_scheduled = true;
+    return c.reply.Simple("Background append only file rewriting scheduled");
+  }
+  switch (AofBgrewrite()) {
+    case AofRewriteResult::kStarted: return c.reply.Simple("Background append only file rewriting started");
+    case AofRewriteResult::kScheduled: return c.reply.Simple("Background append only file rewriting scheduled");
+    case AofRewriteResult::kInProgress: return c.reply.Error(err::kBgrewriteInProgress);
+    case AofRewriteResult::kError: return c.reply.Error(err::kBgrewriteFailed);
   }
 }
 
@@ -99,6 +116,7 @@ void RestoreCmd(Client& c, CmdArgs args) {
 constexpr CommandRow kRows[] = {
     {"save", 1, "admin noscript no_async_loading no_multi", 0, 0, 0, "@admin @slow @dangerous", SaveCmd, "", "", "1.0.0", "Synchronously saves the database(s) to disk"},
     {"bgsave", -1, "admin noscript no_async_loading", 0, 0, 0, "@admin @slow @dangerous", BgsaveCmd, "", "SCHEDULE?", "1.0.0", "Asynchronously saves the database(s) to disk"},
+    {"bgrewriteaof", 1, "admin noscript no_async_loading", 0, 0, 0, "@admin @slow @dangerous", BgrewriteaofCmd, "", "", "1.0.0", "Asynchronously rewrites the append-only file to disk"},
     {"dump", 2, "readonly", 1, 1, 1, "@keyspace @read @slow", DumpCmd, "RO access", "key", "2.6.0", "Returns a serialized representation of the value stored at a key"},
     {"restore", -4, "write denyoom", 1, 1, 1, "@keyspace @write @slow @dangerous", RestoreCmd, "OW update", "key ttl:integer serialized-value:string REPLACE? ABSTTL? IDLETIME=seconds:integer? FREQ=frequency:integer?", "2.6.0", "Creates a key from the serialized representation of a value"},
 };

@@ -11,6 +11,7 @@
 #include "scripting/eval_scripts.h"
 #include "scripting/functions.h"
 #include "scripting/lua_engine.h"
+#include "server/propagate.h"
 #include "server/server.h"
 #include "util/glob.h"
 
@@ -45,6 +46,7 @@ std::string LowerSha(std::string_view s) {
 }
 
 void EvalGeneric(Client& c, CmdArgs argv, bool by_sha, bool read_only) {
+  PreventPropagation();  // the script's writes are propagated, not the script
   // Fed to MONITOR here (the command is skip_monitor) so that it shows before the commands the script runs.
   if (MonitorsActive()) FeedMonitors(c, argv);
   CmdArgs keys, args;
@@ -108,6 +110,7 @@ void ScriptHelpCmd(Client& c, CmdArgs) {
 // ---- functions ---------------------------------------------------------------------------------------------
 
 void FcallGeneric(Client& c, CmdArgs args, bool read_only) {
+  PreventPropagation();  // the function's writes are propagated, not the call
   if (MonitorsActive()) FeedMonitors(c, args);  // before the function's commands, as EVAL
   CallFunction(c, args, read_only);
 }

@@ -13,6 +13,7 @@
 #include "commands/command.h"
 #include "db/tracking.h"
 #include "pubsub/pubsub.h"
+#include "persistence/aof.h"
 #include "persistence/rdb.h"
 #include "scripting/eval_scripts.h"
 #include "scripting/functions.h"
@@ -141,7 +142,7 @@ void MemorySection(Out& o) {
   Field(o, "mem_clients_slaves:0");
   Field(o, "mem_clients_normal:{}", mo.clients_normal);
   Field(o, "mem_cluster_links:0");
-  Field(o, "mem_aof_buffer:0");
+  Field(o, "mem_aof_buffer:{}", AofBufferLength());
   Field(o, "mem_allocator:{}", AllocatorName());
   Field(o, "active_defrag_running:0");
   Field(o, "lazyfree_pending_objects:{}", LazyfreePendingObjects());
@@ -177,17 +178,30 @@ void PersistenceSection(Out& o) {
   Field(o, "rdb_last_bgsave_time_sec:{}", r.last_bgsave_time_sec);
   Field(o, "rdb_current_bgsave_time_sec:{}", r.child_pid != -1 ? now_s - r.bgsave_start_s : -1);
   Field(o, "rdb_saves:{}", r.saves);
-  Field(o, "rdb_last_cow_size:0");
+  Field(o, "rdb_last_cow_size:{}", r.last_cow_size);
   Field(o, "rdb_last_load_keys_expired:{}", r.last_load_keys_expired);
   Field(o, "rdb_last_load_keys_loaded:{}", r.last_load_keys_loaded);
-  Field(o, "aof_enabled:0");
-  Field(o, "aof_rewrite_in_progress:0");
-  Field(o, "aof_rewrite_scheduled:0");
-  Field(o, "aof_last_rewrite_time_sec:-1");
-  Field(o, "aof_current_rewrite_time_sec:-1");
-  Field(o, "aof_last_bgrewrite_status:ok");
-  Field(o, "aof_rewrites:0");
-  Field(o, "aof_last_write_status:ok");
+  const AofState& a = Aof();
+  Field(o, "aof_enabled:{}", a.on ? 1 : 0);
+  Field(o, "aof_rewrite_in_progress:{}", a.child_pid != -1 ? 1 : 0);
+  Field(o, "aof_rewrite_scheduled:{}", a.rewrite_scheduled ? 1 : 0);
+  Field(o, "aof_last_rewrite_time_sec:{}", a.last_rewrite_time_sec);
+  Field(o, "aof_current_rewrite_time_sec:{}", a.child_pid != -1 ? now_s - a.rewrite_start_s : -1);
+  Field(o, "aof_last_bgrewrite_status:{}", a.last_bgrewrite_ok ? "ok" : "err");
+  Field(o, "aof_rewrites:{}", a.rewrites);
+  Field(o, "aof_rewrites_consecutive_failures:{}", a.rewrites_consecutive_failures);
+  Field(o, "aof_last_write_status:{}", a.last_write_ok ? "ok" : "err");
+  Field(o, "aof_last_cow_size:{}", a.last_cow_size);
+  Field(o, "module_fork_in_progress:0");
+  Field(o, "module_fork_last_cow_size:0");
+  if (a.on) {
+    Field(o, "aof_current_size:{}", a.current_size);
+    Field(o, "aof_base_size:{}", a.base_size);
+    Field(o, "aof_pending_rewrite:{}", a.rewrite_scheduled ? 1 : 0);
+    Field(o, "aof_buffer_length:{}", AofBufferLength());
+    Field(o, "aof_pending_bio_fsync:{}", AofPendingFsyncs());
+    Field(o, "aof_delayed_fsync:{}", a.delayed_fsync);
+  }
 }
 
 void StatsSection(Out& o) {
@@ -390,6 +404,7 @@ void ShutdownCmd(Client& c, CmdArgs args) {
     return c.reply.Error("ERR No shutdown in progress.");
   }
   if (save && nosave) return c.reply.Error(err::kSyntax);
+  AofShutdown();
   if (!RdbShutdown(save || (!nosave && !Cfg().save.empty())) && !force)
     return c.reply.Error("ERR Errors trying to SHUTDOWN. Check logs.");
   c.flags |= kClientCloseAsap;

@@ -172,17 +172,14 @@ bool ResolveExpire(Client& c, SetOptions* o) {
   if (!o->has_expire) return true;
   int64_t v;
   if (!ArgInt64(c, o->expire, &v)) return false;
-  std::string invalid = fmt::format(fmt::runtime(err::kInvalidExpire), c.cur_cmd->fullname);
-  if (v <= 0 || (o->seconds && v > INT64_MAX / 1000)) {
-    c.reply.Error(invalid);
+  auto invalid = [&c] {
+    c.reply.Error(fmt::format(fmt::runtime(err::kInvalidExpire), c.cur_cmd->fullname));
     return false;
-  }
+  };
+  if (v <= 0 || (o->seconds && v > INT64_MAX / 1000)) return invalid();
   if (o->seconds) v *= 1000;
   if (o->relative) {
-    if (v > INT64_MAX - Srv().now_ms) {
-      c.reply.Error(invalid);
-      return false;
-    }
+    if (v > INT64_MAX - Srv().now_ms) return invalid();
     v += Srv().now_ms;
   }
   o->expire_at_ms = v;

@@ -3,6 +3,7 @@
 #include "commands/command.h"
 #include "commands/dispatcher.h"
 #include "db/watch.h"
+#include "server/propagate.h"
 
 namespace corvid {
 
@@ -33,6 +34,7 @@ void ExecCmd(Client& c, CmdArgs) {
   }
   // As Redis, the client stays in MULTI state while the queue runs (CLIENT INFO shows flags=x and the count).
   UnwatchAll(c);
+  PreventPropagation();  // the queued commands propagate themselves, in one unit
   c.flags |= kClientDenyBlocking;
   size_t n = c.multi_queue.size();
   c.reply.Array(n);

@@ -9,6 +9,7 @@
 #include "db/notify.h"
 #include "db/tracking.h"
 #include "server/config.h"
+#include "server/propagate.h"
 #include "server/server.h"
 
 namespace corvid {
@@ -147,6 +148,7 @@ bool Db::IsExpired(KeyEntry* e) {
 
 void Db::ExpireNow(KeyEntry* e) {
   ++Srv().stats.expired_keys;
+  PropagateDeletion(index_, e->key.view(), Cfg().lazyfree_lazy_expire);
   NotifyKeyspaceEvent(kNotifyExpired, "expired", e->key.view(), index_);
   TrackingInvalidateKey(e->key.view(), nullptr);
   DeleteEntry(e, Cfg().lazyfree_lazy_expire);

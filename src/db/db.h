@@ -104,6 +104,11 @@ class Db {
   ExpireRound ActiveExpireRound(size_t max_samples);
   // Cron housekeeping: incremental rehash (bounded time) and shrinking sparse tables.
   void Housekeep(int64_t rehash_budget_us);
+  // While a forked child saves, tables grow only when 5x overfull (pages stay shared with the child), as Redis.
+  void SetResizeAllowed(bool on) {
+    keys_.set_resize_allowed(on);
+    expires_.set_resize_allowed(on);
+  }
   int64_t avg_ttl() const { return avg_ttl_; }
   size_t OverheadBytes() const { return keys_.BucketBytes() + expires_.BucketBytes(); }
 

@@ -16,6 +16,7 @@
 #include "server/config.h"
 #include "server/latency.h"
 #include "server/memory.h"
+#include "server/propagate.h"
 #include "server/server.h"
 
 namespace corvid {
@@ -151,6 +152,7 @@ int64_t EvictionTimeLimitUs() {
 }
 
 bool g_eviction_scheduled = false;
+bool g_pre_command_oom = false;  // the last MemoryAllowsCommand could not get under maxmemory
 // INFO total_eviction_exceeded_time / current_eviction_exceeded_time.
 int64_t g_exceeded_since_us = 0;
 uint64_t g_exceeded_total_ms = 0;
@@ -179,6 +181,7 @@ void ScheduleEviction() {
 // bytes handed to the background thread, which the memory counters do not see freed yet.
 uint64_t EvictKey(Db& db, KeyEntry* e) {
   std::string key(e->key.view());
+  PropagateDeletion(db.index(), key, Cfg().lazyfree_lazy_eviction);
   int64_t start = MonotonicUs();
   uint64_t deferred = 0;
   if (Cfg().lazyfree_lazy_eviction) deferred = FreeValueLazily(db.Detach(e));
@@ -277,14 +280,17 @@ EvictResult PerformEvictions() {
   return result;
 }
 
+bool PreCommandOom() { return g_pre_command_oom && Cfg().maxmemory; }
+
 uint64_t EvictionExceededMs(bool current_only) {
   uint64_t current = g_exceeded_since_us ? static_cast<uint64_t>(MonotonicUs() - g_exceeded_since_us) / 1000 : 0;
   return current_only ? current : g_exceeded_total_ms + current;
 }
 
 bool MemoryAllowsCommand(const Client& c, const Command& cmd) {
-  if (c.Has(kClientDenyBlocking)) return true;  // a command run by EXEC: the EXEC itself was checked
-  if (PerformEvictions() != EvictResult::kFail) return true;
+  if (c.Has(kClientDenyBlocking)) return true;  // a command run by EXEC or a script: checked before it
+  g_pre_command_oom = PerformEvictions() == EvictResult::kFail;
+  if (!g_pre_command_oom) return true;
   bool is_exec = IsCommand(cmd, "exec");
   bool reject = (cmd.flags & kCmdDenyOom) || (is_exec && c.Has(kClientMulti) && QueuedDenyOom(c));
   if (c.Has(kClientMulti) && !is_exec && !IsCommand(cmd, "discard") && !IsCommand(cmd, "quit") &&

@@ -27,6 +27,9 @@ EvictResult PerformEvictions();
 // The maxmemory check before a command: evicts if needed; false when c must get the OOM error for cmd (a
 // denyoom command, an EXEC queueing one, or any command queued inside MULTI) because memory could not be freed.
 bool MemoryAllowsCommand(const Client& c, const Command& cmd);
+// True when maxmemory is set and the check before the running client command could not get under it (Redis'
+// pre_command_oom_state): scripts then may not start writing with denyoom commands.
+bool PreCommandOom();
 // Milliseconds used memory has been over maxmemory: in total, and in the current stretch (0 when under).
 uint64_t EvictionExceededMs(bool current_only);
 

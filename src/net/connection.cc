@@ -11,6 +11,7 @@
 #include <asio/post.hpp>
 
 #include "commands/dispatcher.h"
+#include "persistence/aof.h"
 #include "server/config.h"
 #include "server/log.h"
 #include "net/client_memory.h"
@@ -93,9 +94,15 @@ void Connection::OnReadable() {
     return;
   }
   ProcessInput();
-  // Flush re-measures the client (query and output buffers): client eviction is checked after each read and
-  // write, as Redis after processing input and in beforeSleep.
-  Flush();
+  // With commands for the AOF pending, replies wait for the end of this batch (FlushPendingWrites writes the
+  // AOF once, then every reply).
+  if (AofHasPending()) {
+    FlushSoon();
+    UpdateClientMemory(client_);
+  } else {
+    Flush();  // re-measures the client
+  }
+  // Client eviction is checked after each read and write, as Redis after processing input and in beforeSleep.
   EvictClients();
 }
 
@@ -173,6 +180,7 @@ void Connection::Flush() {
 
 void Connection::WriteOutput() {
   if (closed_) return;
+  if (AofHasPending()) AofWritePending();  // no reply leaves before the writes it acknowledges are in the AOF
   Server& srv = Srv();
   OutputBuffer& out = client_.out;
   while (!out.empty()) {
@@ -215,6 +223,7 @@ void Connection::FlushSoon() {
 
 void FlushPendingWrites() {
   static std::vector<std::shared_ptr<Connection>> batch;
+  AofWritePending();
   batch.swap(g_flush_soon);
   for (const std::shared_ptr<Connection>& c : batch) {
     c->flush_queued_ = false;

@@ -87,24 +87,30 @@ void Admit(int fd, bool unix_socket, std::string addr, std::string laddr, bool l
   conn->Start();
 }
 
+void AdmitTcp(asio::ip::tcp::socket sock) {
+  asio::error_code e1, e2;
+  auto peer = sock.remote_endpoint(e1);
+  auto local = sock.local_endpoint(e2);
+  if (e1 || e2) return;
+  int fd = sock.release();
+  SetupTcpSocket(fd);
+  auto pa = peer.address();
+  bool loopback = pa.is_loopback() || (pa.is_v6() && pa.to_v6().is_v4_mapped() &&
+                                       asio::ip::make_address_v4(asio::ip::v4_mapped, pa.to_v6()).is_loopback());
+  Admit(fd, false, FormatEndpoint(peer), FormatEndpoint(local), loopback);
+}
+
+void AdmitUnix(asio::local::stream_protocol::socket sock) {
+  int fd = sock.release();
+  std::string path = Cfg().unixsocket;
+  Admit(fd, true, path + ":0", path + ":0", true);
+}
+
 void AcceptTcp(asio::ip::tcp::acceptor* acc) {
   acc->async_accept([acc](const asio::error_code& ec, asio::ip::tcp::socket sock) {
     if (ec == asio::error::operation_aborted) return;
-    if (!ec) {
-      asio::error_code e1, e2;
-      auto peer = sock.remote_endpoint(e1);
-      auto local = sock.local_endpoint(e2);
-      if (!e1 && !e2) {
-        int fd = sock.release();
-        SetupTcpSocket(fd);
-        auto pa = peer.address();
-        bool loopback = pa.is_loopback() || (pa.is_v6() && pa.to_v6().is_v4_mapped() &&
-                                             asio::ip::make_address_v4(asio::ip::v4_mapped, pa.to_v6()).is_loopback());
-        Admit(fd, false, FormatEndpoint(peer), FormatEndpoint(local), loopback);
-      }
-    } else {
-      LogWarning("Accepting client connection: {}", ec.message());
-    }
+    if (!ec) AdmitTcp(std::move(sock));
+    else LogWarning("Accepting client connection: {}", ec.message());
     AcceptTcp(acc);
   });
 }
@@ -112,13 +118,20 @@ void AcceptTcp(asio::ip::tcp::acceptor* acc) {
 void AcceptUnix() {
   g_unix->async_accept([](const asio::error_code& ec, asio::local::stream_protocol::socket sock) {
     if (ec == asio::error::operation_aborted) return;
-    if (!ec) {
-      int fd = sock.release();
-      std::string path = Cfg().unixsocket;
-      Admit(fd, true, path + ":0", path + ":0", true);
-    }
+    if (!ec) AdmitUnix(std::move(sock));
     AcceptUnix();
   });
+}
+
+// Accepts what is waiting on acc without blocking, admitting each connection.
+template <typename Acceptor, typename AdmitFn>
+void AcceptWaiting(Acceptor& acc, AdmitFn admit) {
+  asio::error_code ec;
+  acc.non_blocking(true, ec);
+  while (!ec) {
+    auto sock = acc.accept(ec);
+    if (!ec) admit(std::move(sock));
+  }
 }
 
 bool ListenTcp(const std::string& addr_in, int port) {
@@ -181,6 +194,11 @@ void CloseTcpListeners() {
 asio::io_context& Io() {
   static asio::io_context io(ASIO_CONCURRENCY_HINT_UNSAFE_IO);
   return io;
+}
+
+void AcceptWaitingConnections() {
+  for (auto& acc : g_tcp) AcceptWaiting(*acc, AdmitTcp);
+  if (g_unix) AcceptWaiting(*g_unix, AdmitUnix);
 }
 
 bool StartListeners() {

@@ -17,6 +17,9 @@ bool StartListeners();
 bool RebindTcpListeners();
 // Stops accepting and removes the unix socket file.
 void StopListeners();
+// Accepts the connections waiting on the listeners now, without going through the event loop (while a busy
+// script holds it, so that SCRIPT KILL can come from a new connection).
+void AcceptWaitingConnections();
 
 // Client registry (Srv().clients) maintenance, called by Connection.
 void RegisterClient(Client& c);

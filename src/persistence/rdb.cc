@@ -15,6 +15,9 @@
 
 #include "db/db.h"
 #include "net/listener.h"
+#include "persistence/aof.h"
+#include "persistence/fork_child.h"
+#include "persistence/mapped_file.h"
 #include "persistence/rdb_value.h"
 #include "server/config.h"
 #include "server/log.h"
@@ -105,46 +108,6 @@ void SaveSucceeded(uint64_t dirty_before, int64_t when_s) {
   ++g_state.saves;
 }
 
-// A read-only mapping of a whole file (the loader reads it in place: no copy, pages dropped by the kernel).
-class MappedFile {
- public:
-  // False with *err_no when the file cannot be opened or mapped.
-  bool Open(const std::string& path, int* err_no) {
-    int fd = open(path.c_str(), O_RDONLY);
-    if (fd < 0) {
-      *err_no = errno;
-      return false;
-    }
-    struct stat st;
-    if (fstat(fd, &st) != 0) {
-      *err_no = errno;
-      close(fd);
-      return false;
-    }
-    size_ = static_cast<size_t>(st.st_size);
-    if (size_ > 0) {
-      void* p = mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd, 0);
-      if (p == MAP_FAILED) {
-        *err_no = errno;
-        close(fd);
-        return false;
-      }
-      addr_ = static_cast<const char*>(p);
-      madvise(p, size_, MADV_SEQUENTIAL);
-    }
-    close(fd);
-    return true;
-  }
-  ~MappedFile() {
-    if (addr_) munmap(const_cast<char*>(addr_), size_);
-  }
-  std::string_view data() const { return {addr_ ? addr_ : "", size_}; }
-
- private:
-  const char* addr_ = nullptr;
-  size_t size_ = 0;
-};
-
 // Loads the file at path with Redis' log lines; *missing when it does not exist.
 bool LoadFile(const std::string& path, bool* missing, std::string* err,
               const std::function<void(size_t)>& progress = {}, bool replace = false) {
@@ -182,16 +145,17 @@ void RestoreLruOrLfu(Value& v, int64_t freq, int64_t idle_s) {
 void RegisterRdbOpcodeSaver(RdbOpcodeSaveFn fn) { g_opcode_savers.push_back(fn); }
 void RegisterRdbOpcodeLoader(uint8_t opcode, RdbOpcodeLoadFn fn) { g_opcode_loaders[opcode] = fn; }
 
-bool RdbWriteDataset(int fd, std::string* err) {
+bool RdbWriteDataset(int fd, std::string* err, bool aof_base) {
   const ServerConfig& cfg = Cfg();
   bool compress = cfg.rdbcompression;
   rdb::Writer w(fd);
+  if (aof_base ? cfg.aof_rewrite_incremental_fsync : cfg.rdb_save_incremental_fsync) w.FsyncEvery(rdb::kIncrementalFsyncBytes);
   w.Raw(fmt::format("REDIS{:04}", rdb::kVersion));
   AuxField(w, "redis-ver", kRedisVersion);
   AuxField(w, "redis-bits", 64);
   AuxField(w, "ctime", Srv().now_ms / 1000);
   AuxField(w, "used-mem", static_cast<int64_t>(ReadMemoryStats().allocated));
-  AuxField(w, "aof-base", 0);
+  AuxField(w, "aof-base", aof_base ? 1 : 0);
   for (RdbOpcodeSaveFn fn : g_opcode_savers) fn(w);
   bool failed = false;
   for (auto& dbp : Srv().dbs) {
@@ -224,7 +188,7 @@ bool RdbWriteDataset(int fd, std::string* err) {
 }
 
 bool RdbLoadImage(std::string_view data, std::string* err, const std::function<void(size_t)>& progress,
-                  bool replace) {
+                  bool replace, size_t* consumed) {
   rdb::Reader r(data);
   auto fail = [&](std::string_view what) {
     r.Fail(what);
@@ -298,6 +262,8 @@ bool RdbLoadImage(std::string_view data, std::string* err, const std::function<v
           LogNotice("RDB age {} seconds", age < 0 ? 0 : age);
         } else if (key == "used-mem") {
           LogNotice("RDB memory usage when created {:.2f} Mb", strtoll(aux_val.c_str(), nullptr, 10) / (1024.0 * 1024));
+        } else if (key == "aof-base" && strtoll(aux_val.c_str(), nullptr, 10) != 0) {
+          LogNotice("RDB is base AOF");
         }
         continue;
       }
@@ -355,6 +321,7 @@ bool RdbLoadImage(std::string_view data, std::string* err, const std::function<v
       return false;
     }
   }
+  if (consumed) *consumed = r.offset();
   g_state.last_load_keys_loaded = loaded;
   g_state.last_load_keys_expired = expired;
   LogNotice("Done loading RDB, keys loaded: {}, keys expired: {}.", loaded, expired);
@@ -372,20 +339,13 @@ bool RdbSave() {
 }
 
 BgsaveResult RdbBgsave() {
-  if (g_state.child_pid != -1) return BgsaveResult::kInProgress;
+  if (g_state.child_pid != -1 || AofChildRunning()) return BgsaveResult::kInProgress;
   UpdateClock();
   g_state.dirty_before_bgsave = Srv().stats.dirty;
   g_state.last_bgsave_try_s = NowS();
   std::string path = DbPath();
-  pid_t pid = fork();
-  if (pid == 0) {
-    // The child: write the snapshot and exit without running any destructor of the parent's state. It leaves
-    // every descriptor alone: closing through Asio would deregister the parent's sockets from the shared epoll.
-    signal(SIGTERM, SIG_DFL);
-    signal(SIGINT, SIG_DFL);
-    SetLogRole('C');
-    _exit(SaveToFile(path) ? 0 : 1);
-  }
+  ForkedChild child = ForkSaveChild("RDB", [&path] { return SaveToFile(path); });
+  pid_t pid = child.pid;
   if (pid < 0) {
     g_state.last_bgsave_ok = false;
     LogWarning("Can't save in background: fork: {}", strerror(errno));
@@ -393,6 +353,7 @@ BgsaveResult RdbBgsave() {
   }
   LogNotice("Background saving started by pid {}", pid);
   g_state.child_pid = pid;
+  g_state.child_cow_fd = child.cow_fd;
   g_state.bgsave_start_s = NowS();
   g_state.bgsave_scheduled = false;
   return BgsaveResult::kStarted;
@@ -406,6 +367,8 @@ void RdbCron() {
     pid_t p = waitpid(g_state.child_pid, &status, WNOHANG);
     if (p != g_state.child_pid) return;
     g_state.child_pid = -1;
+    uint64_t cow = TakeChildCowSize(&g_state.child_cow_fd);
+    if (cow) g_state.last_cow_size = cow;
     g_state.last_bgsave_time_sec = now - g_state.bgsave_start_s;
     g_state.bgsave_start_s = -1;
     if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
@@ -423,6 +386,7 @@ void RdbCron() {
     }
     return;
   }
+  if (AofChildRunning()) return;  // one child at a time
   if (g_state.bgsave_scheduled) {
     RdbBgsave();
     return;
@@ -465,6 +429,7 @@ bool RdbShutdown(bool save) {
     int status;
     waitpid(g_state.child_pid, &status, 0);
     unlink(fmt::format("temp-{}.rdb", g_state.child_pid).c_str());
+    TakeChildCowSize(&g_state.child_cow_fd);
     g_state.child_pid = -1;
   }
   // While loading, the dataset is partial: never save it (Redis turns SAVE into NOSAVE then).

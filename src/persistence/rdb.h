@@ -22,6 +22,8 @@ struct RdbState {
   uint64_t last_load_keys_loaded = 0, last_load_keys_expired = 0;
   // Saving.
   pid_t child_pid = -1;
+  int child_cow_fd = -1;
+  uint64_t last_cow_size = 0;  // INFO rdb_last_cow_size
   int64_t bgsave_start_s = -1;
   int64_t last_bgsave_time_sec = -1;
   int64_t last_bgsave_try_s = 0;
@@ -40,15 +42,15 @@ using RdbOpcodeLoadFn = bool (*)(rdb::Reader& r);
 void RegisterRdbOpcodeSaver(RdbOpcodeSaveFn fn);
 void RegisterRdbOpcodeLoader(uint8_t opcode, RdbOpcodeLoadFn fn);
 
-// Writes every database as an RDB file to fd (not closed). False with *err on a write error or a value of a
-// type that cannot be saved.
-bool RdbWriteDataset(int fd, std::string* err);
+// Writes every database as an RDB file to fd (not closed); aof_base marks it as an AOF base (aux field). False
+// with *err on a write error or a value of a type that cannot be saved.
+bool RdbWriteDataset(int fd, std::string* err, bool aof_base = false);
 // Loads an RDB image into the databases (added to what they hold). progress(bytes_read) is called every
 // loading-process-events-interval-bytes. A key already present is an error unless `replace` (DEBUG RELOAD
 // MERGE). False with *err naming the offset on corrupt or truncated data (the databases may then hold part of
-// the image).
+// the image). *consumed (when given) receives the image's length: an AOF may go on with commands after it.
 bool RdbLoadImage(std::string_view data, std::string* err, const std::function<void(size_t)>& progress = {},
-                  bool replace = false);
+                  bool replace = false, size_t* consumed = nullptr);
 
 // SAVE: writes dir/dbfilename synchronously; logs and returns false on failure.
 bool RdbSave();

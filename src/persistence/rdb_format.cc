@@ -157,7 +157,12 @@ bool Writer::Flush() {
     }
     off += static_cast<size_t>(n);
   }
+  unsynced_ += buf_.size();
   buf_.clear();
+  if (fsync_every_ && unsynced_ >= fsync_every_) {
+    fdatasync(fd_);
+    unsynced_ = 0;
+  }
   return true;
 }
 

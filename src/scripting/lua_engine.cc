@@ -19,6 +19,7 @@ int luaopen_bit(lua_State* L);
 
 #include "commands/dispatcher.h"
 #include "corvid/errors.h"
+#include "db/evict.h"
 #include "net/client.h"
 #include "net/listener.h"
 #include "net/poller.h"
@@ -323,10 +324,14 @@ bool ScriptCommand(lua_State* L, bool raise) {
   } else if (run.read_only && (cmd->flags & (kCmdWrite | kCmdMayReplicate))) {
     refuse = "Write commands are not allowed from read-only scripts.";
   }
-  if (refuse) {
-    PushErrorTable(L, refuse);
+  // Past maxmemory a script may not start writing with a denyoom command (Redis' scriptVerifyOOM): once it
+  // wrote, it runs to the end; allow-oom scripts are never stopped.
+  bool oom = !refuse && (cmd->flags & kCmdDenyOom) && !(run.spec->flags & kScriptAllowOom) && !run.wrote &&
+             PreCommandOom();
+  if (refuse || oom) {
+    PushErrorTable(L, oom ? fmt::format("-{}", err::kOom) : std::string(refuse));
     MarkErrorCounted(L);
-    CountError("ERR");
+    CountError(oom ? "OOM" : "ERR");
     if (cmd) ++cmd->rejected_calls;
     return raise;
   }
@@ -524,6 +529,7 @@ void Hook(lua_State* L, lua_Debug*) {
           elapsed_ms, run->spec->is_eval ? "SCRIPT KILL" : "FUNCTION KILL", run->spec->name);
       if (run->caller->conn) PollerRemove(run->caller->fd);  // its next commands wait for the script
     }
+    AcceptWaitingConnections();
     PollerServeWhileBusy();
     if (Io().stopped()) run->killed = true;  // SHUTDOWN NOSAVE
     if (!run->killed) return;
@@ -833,6 +839,12 @@ void LuaEngine::Run(Client& caller, const RunSpec& spec, CmdArgs keys, CmdArgs a
     PushStringArray(L, keys);
     PushStringArray(L, args);
     nargs = 2;
+  }
+  // A script that may write without allow-oom is refused past maxmemory before it starts (a shebang script;
+  // EVAL without one is checked per command).
+  if (!(spec.flags & (kScriptEvalCompat | kScriptAllowOom | kScriptNoWrites)) && !spec.read_only && PreCommandOom()) {
+    lua_pop(L, 2);  // the function and errh
+    return caller.reply.Error(err::kOom);
   }
   Client& fake = ScriptClient();
   fake.SelectDb(caller.db_index());

@@ -8,6 +8,7 @@
 #include "net/client.h"
 #include "net/connection.h"
 #include "net/listener.h"
+#include "persistence/aof.h"
 #include "persistence/rdb.h"
 #include "server/config.h"
 #include "server/latency.h"
@@ -83,10 +84,17 @@ void Tick() {
   if (Cfg().maxmemory) PerformEvictions();
   TrackInstantaneousMetrics();
   TrackingFlushBroadcasts();
-  for (auto& db : srv.dbs) db->Housekeep(1000 / static_cast<int64_t>(srv.dbs.size()) + 1);
+  // Rehashing and shrinking wait while a child saves: moving entries would copy the pages it shares (Redis'
+  // updateDictResizePolicy).
+  bool saving = Rdb().child_pid != -1 || AofChildRunning();
+  for (auto& db : srv.dbs) {
+    db->SetResizeAllowed(!saving);
+    if (!saving) db->Housekeep(1000 / static_cast<int64_t>(srv.dbs.size()) + 1);
+  }
   CloseTimedOutClients();
   ResumeAfterPause();
   RdbCron();
+  AofCron();
   g_timer->expires_after(std::chrono::microseconds(period_us));
   g_timer->async_wait([](const asio::error_code& ec) {
     if (!ec) Tick();

@@ -13,6 +13,7 @@
 #include "net/connection.h"
 #include "net/listener.h"
 #include "net/poller.h"
+#include "persistence/aof.h"
 #include "persistence/rdb.h"
 #include "server/config.h"
 #include "server/cron.h"
@@ -81,6 +82,15 @@ void RegisterConfigHooks() {
     return false;
   };
   SetConfigApplyHook("port", rebind);
+  SetConfigApplyHook("appendonly", [](std::string* err) {
+    if (!Cfg().appendonly) {
+      AofDisable();
+    } else if (!AofEnable()) {
+      *err = "Unable to turn on AOF. Check server logs.";
+      return false;
+    }
+    return true;
+  });
   SetConfigApplyHook("bind", rebind);
 }
 
@@ -153,7 +163,9 @@ int main(int argc, char** argv) {
   if (!StartListeners()) return 1;
   if (cfg.daemonize || !cfg.pidfile.empty()) WritePidFile();
   LogNotice("Server initialized");
-  if (!RdbLoadAtStartup()) {
+  bool loaded = cfg.appendonly ? AofLoadAtStartup() : RdbLoadAtStartup();
+  if (!cfg.appendonly) AofReadManifest();
+  if (!loaded) {
     StopListeners();
     CloseAllConnections();
     ShutdownPoller();
@@ -168,6 +180,7 @@ int main(int argc, char** argv) {
     // the save fails.
     int64_t flags = sig == SIGINT ? Cfg().shutdown_on_sigint : Cfg().shutdown_on_sigterm;
     bool save = (flags & kShutdownSave) || (!(flags & kShutdownNoSave) && !Cfg().save.empty());
+    AofShutdown();
     if (RdbShutdown(save) || (flags & kShutdownForce)) {
       RequestShutdown();
     } else {

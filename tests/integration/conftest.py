@@ -17,7 +17,7 @@ import pytest
 import redis
 
 sys.path.insert(0, os.path.dirname(__file__))
-from resp import RawConnection  # noqa: E402
+from resp import Closed, RawConnection  # noqa: E402
 
 
 def wait_until(predicate, limit=10.0, step=0.02):
@@ -113,7 +113,7 @@ class ServerProcess:
                 # PONG, or NOAUTH when a password is configured: either way it is serving.
                 if reply == b"PONG" or "NOAUTH" in str(reply):
                     return
-            except OSError:
+            except (OSError, Closed):  # not listening yet, or exiting while we asked
                 pass
             time.sleep(0.05)
         raise RuntimeError("server did not answer PING within %.0fs:\n%s"

@@ -78,3 +78,26 @@ def test_two_clients_are_served_in_ready_key_order(r, server):
     assert plain(out2) == [["b", "z"]]
     c1.close()
     c2.close()
+
+
+def test_a_ready_key_emptied_again_does_not_let_a_client_jump_another_keys_queue(r, server):
+    """Client 1 waits on a, then client 2 on b and a. b becomes ready but is emptied again in the same
+    transaction: client 2 is not served from a on b's account; a serves its own queue, client 1 first."""
+    c1, c2 = server.client(), server.client()
+    out1, out2 = [], []
+    t1 = threading.Thread(target=lambda: out1.append(c1.execute_command("BLPOP", "a", 0)))
+    t1.start()
+    assert wait_until(lambda: r.info("clients")["blocked_clients"] == 1)
+    t2 = threading.Thread(target=lambda: out2.append(c2.execute_command("BLPOP", "b", "a", 5)))
+    t2.start()
+    assert wait_until(lambda: r.info("clients")["blocked_clients"] == 2)
+    p = r.pipeline(transaction=True)
+    p.rpush("b", "x").rpush("a", "y").lpop("b").execute()
+    t1.join(10)
+    assert plain(out1) == [["a", "y"]]
+    assert r.info("clients")["blocked_clients"] == 1
+    r.rpush("b", "z")
+    t2.join(10)
+    assert plain(out2) == [["b", "z"]]
+    c1.close()
+    c2.close()

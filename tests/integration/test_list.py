@@ -170,6 +170,22 @@ def test_blocking_pops_are_served_first_come_first_served(server, r):
     assert r.exists("fifo") == 0
 
 
+@pytest.mark.parametrize("cmd,pushes,want", [
+    (("BLPOP", "k1", "k2", 0), (("RPUSH", "k2", "a"), ("RPUSH", "k1", "b")), ("k2", "a")),
+    (("BLMPOP", 0, 2, "k1", "k2", "LEFT"), (("RPUSH", "k2", "a"), ("RPUSH", "k1", "b")), ["k2", ["a"]]),
+    (("BZPOPMIN", "z1", "z2", 0), (("ZADD", "z2", 1, "a"), ("ZADD", "z1", 1, "b")), ("z2", "a", 1.0)),
+    (("BZMPOP", 0, 2, "z1", "z2", "MIN"), (("ZADD", "z2", 1, "a"), ("ZADD", "z1", 1, "b")), ["z2", [["a", "1"]]]),
+])
+def test_blocked_client_is_served_from_the_key_that_became_ready_first(server, r, cmd, pushes, want):
+    # A transaction fills k2 then k1: the client blocked on k1 and k2 gets k2's element, as in Redis.
+    w = start_blocked(server, r, *cmd)
+    p = r.pipeline(transaction=True)
+    for push in pushes:
+        p.execute_command(*push)
+    p.execute()
+    assert w.result() == want
+
+
 def test_blocking_variants(server, r):
     w = start_blocked(server, r, "BRPOP", "a", "b", 0)
     r.rpush("b", "1", "2")

@@ -3,6 +3,7 @@ sliding-window rate limiter, lock release by token, a queue's atomic pop-and-mov
 the same results as Redis 7.0; busy scripts answer -BUSY to other clients until SCRIPT KILL / FUNCTION KILL;
 FUNCTION DUMP payloads move between corvid and Redis in both directions."""
 import os
+import re
 import threading
 import time
 
@@ -201,13 +202,11 @@ def busy_server(start_server):
 
 def test_busy_script_is_killed_by_script_kill(busy_server):
     runner = busy_server.client(socket_timeout=30)
-    other = busy_server.client(socket_timeout=10)
-    other.ping()  # connected before the script starts: new connections wait until it ends
     t, box = _run_in_thread(lambda: runner.eval("local i = 0 while true do i = i + 1 end", 0))
 
     def busy():
         try:
-            other.ping()
+            busy_server.client(socket_timeout=10).ping()
             return False
         except redis.exceptions.BusyLoadingError:
             return False
@@ -215,6 +214,7 @@ def test_busy_script_is_killed_by_script_kill(busy_server):
             return str(e).startswith("BUSY")
 
     assert wait_until(busy)
+    other = busy_server.client(socket_timeout=10)  # a connection made while the script runs is served too
     # FUNCTION KILL does not stop an EVAL script.
     with pytest.raises(redis.ResponseError, match="BUSY Redis is busy running a script. You can only call "
                                                   "SCRIPT KILL or SHUTDOWN NOSAVE."):
@@ -342,3 +342,31 @@ def test_script_errors_are_counted_once_like_redis(server, oracle):
     run_both(clients, "return redis.error_reply('MINE x')", [], [])            # an error value
     stats = [(c.info("errorstats"), c.info("stats")["total_error_replies"]) for c in clients]
     assert stats[0] == stats[1]
+
+
+def test_scripts_past_maxmemory(start_server):
+    # Redis 7.0: an EVAL without shebang may not start writing with a denyoom command (redis.call raises, pcall
+    # returns the error); a shebang script that may write is refused before it runs unless allow-oom; once
+    # written, or with no-writes, it runs. The same for functions.
+    srv = start_server()
+    c = srv.client()
+    c.function_load("#!lua name=lib\n"
+                    "redis.register_function('f', function() return redis.call('set','q','1') end)\n"
+                    "redis.register_function{function_name='g', callback=function() "
+                    "return redis.call('set','q','1') end, flags={'allow-oom'}}")
+    c.set("filler", "x" * 30)
+    c.config_set("maxmemory", 1)
+    oom = "OOM command not allowed when used memory > 'maxmemory'."
+    with pytest.raises(redis.ResponseError, match=r"^OOM command not allowed .* script: [0-9a-f]{40}, on "
+                                                  r"@user_script:1\.$"):
+        c.eval("return redis.call('set','a','b')", 0)
+    for script in ("return redis.pcall('set','a','b')", "#!lua\nreturn redis.call('set','a','b')", "#!lua\nreturn 1"):
+        with pytest.raises(redis.ResponseError, match="^" + re.escape(oom) + "$"):
+            c.eval(script, 0)
+    assert c.eval("#!lua flags=allow-oom\nreturn redis.call('set','a','b')", 0) == "OK"
+    assert c.eval("#!lua flags=no-writes\nreturn redis.call('get','a')", 0) == "b"
+    assert c.eval("return redis.call('del','a')", 0) == 1  # DEL is not denyoom
+    with pytest.raises(redis.ResponseError, match="^" + re.escape(oom) + "$"):
+        c.fcall("f", 0)
+    assert c.fcall("g", 0) == "OK"
+    assert c.info("errorstats")["errorstat_OOM"] == "count=5"

@@ -1,0 +1,23 @@
+// Background saves in a forked child (copy-on-write snapshot of the dataset): BGSAVE and BGREWRITEAOF.
+#pragma once
+#include <sys/types.h>
+
+#include <cstdint>
+#include <functional>
+
+namespace corvid {
+
+struct ForkedChild {
+  pid_t pid = -1;     // -1: fork failed (errno set)
+  int cow_fd = -1;    // read end of the pipe the child reports its copy-on-write size on
+};
+// Forks a child that runs work() and exits 0 when it returns true (1 otherwise), without running any destructor of
+// the parent's state and leaving every descriptor alone (closing them through Asio would deregister the parent's
+// sockets from the shared epoll). Before exiting the child logs "Fork CoW for <what>: ..." and reports the memory
+// it copied (its private dirty pages) to the parent.
+ForkedChild ForkSaveChild(const char* what, const std::function<bool()>& work);
+// The copy-on-write bytes a finished child reported on *cow_fd (0 if none); closes it and sets it to -1. Call
+// after reaping the child.
+uint64_t TakeChildCowSize(int* cow_fd);
+
+}  // namespace corvid

@@ -1,0 +1,129 @@
+#include "server/propagate.h"
+
+#include <fmt/format.h>
+
+#include <string>
+
+namespace corvid {
+
+namespace {
+
+PropagationSink g_sink = nullptr;
+int g_sink_db = -1;  // the database the consumer has selected; -1: none yet
+
+// The execution unit being collected: its commands (with SELECTs between them), the database of its first
+// command and the one selected after its last.
+int g_unit_depth = 0;
+std::string g_unit;
+size_t g_unit_ops = 0;
+int g_unit_first_db = 0, g_unit_last_db = 0;
+
+// The running command's choice (EnterCommandPropagation resets it, Leave restores the enclosing command's).
+bool g_prevented = false, g_forced = false;
+
+std::string g_scratch;  // what is handed to the sink; keeps its capacity
+
+void AppendSelect(std::string* out, int db) {
+  fmt::format_int n(db);
+  std::string_view argv[] = {"SELECT", std::string_view(n.data(), n.size())};
+  AppendRespCommand(out, argv);
+}
+
+void Emit(int db, std::span<const std::string_view> argv) {
+  g_scratch.clear();
+  if (db != g_sink_db) AppendSelect(&g_scratch, db);
+  AppendRespCommand(&g_scratch, argv);
+  g_sink_db = db;
+  g_sink(g_scratch);
+}
+
+}  // namespace
+
+bool PropagationOn() { return g_sink != nullptr; }
+
+void SetPropagationSink(PropagationSink sink) {
+  g_sink = sink;
+  g_sink_db = -1;
+}
+
+void ResetPropagatedDb() { g_sink_db = -1; }
+
+void AppendRespCommand(std::string* out, std::span<const std::string_view> argv) {
+  out->push_back('*');
+  fmt::format_int n(argv.size());
+  out->append(n.data(), n.size());
+  out->append("\r\n");
+  for (std::string_view a : argv) {
+    fmt::format_int len(a.size());
+    out->push_back('$');
+    out->append(len.data(), len.size());
+    out->append("\r\n");
+    out->append(a);
+    out->append("\r\n");
+  }
+}
+
+void PropagateCommand(int db, std::span<const std::string_view> argv) {
+  if (!g_sink) return;
+  if (g_unit_depth == 0) {
+    Emit(db, argv);
+    return;
+  }
+  if (g_unit_ops == 0) {
+    g_unit_first_db = g_unit_last_db = db;
+  } else if (db != g_unit_last_db) {
+    AppendSelect(&g_unit, db);
+    g_unit_last_db = db;
+  }
+  AppendRespCommand(&g_unit, argv);
+  ++g_unit_ops;
+}
+
+void PropagateCommand(int db, std::initializer_list<std::string_view> argv) {
+  PropagateCommand(db, std::span<const std::string_view>(argv.begin(), argv.size()));
+}
+
+void PreventPropagation() { g_prevented = true; }
+
+void ForcePropagation() { g_forced = true; }
+
+void PropagateDeletion(int db, std::string_view key, bool lazy) {
+  if (!g_sink) return;
+  std::string_view argv[] = {lazy ? "UNLINK" : "DEL", key};
+  Emit(db, argv);
+}
+
+void BeginExecutionUnit() { ++g_unit_depth; }
+
+void EndExecutionUnit() {
+  if (--g_unit_depth > 0 || g_unit_ops == 0) return;
+  size_t ops = g_unit_ops;
+  g_unit_ops = 0;
+  if (!g_sink) {
+    g_unit.clear();
+    return;
+  }
+  g_scratch.clear();
+  if (g_unit_first_db != g_sink_db) AppendSelect(&g_scratch, g_unit_first_db);
+  if (ops > 1) g_scratch.append("*1\r\n$5\r\nMULTI\r\n");
+  g_scratch.append(g_unit);
+  if (ops > 1) g_scratch.append("*1\r\n$4\r\nEXEC\r\n");
+  g_unit.clear();
+  g_sink_db = g_unit_last_db;
+  g_sink(g_scratch);
+}
+
+PropagationFrame EnterCommandPropagation() {
+  PropagationFrame outer{g_prevented, g_forced};
+  g_prevented = g_forced = false;
+  return outer;
+}
+
+void LeaveCommandPropagation(PropagationFrame outer, int db, std::span<const std::string_view> argv, bool changed) {
+  bool propagate = g_sink && (changed || g_forced) && !g_prevented;
+  g_prevented = outer.prevented;
+  g_forced = outer.forced;
+  if (propagate) PropagateCommand(db, argv);
+}
+
+}  // namespace corvid
