@@ -8,23 +8,31 @@ import pytest
 from conftest import wait_until
 
 
+class Blocked:
+    """cmd run on its own connection in a thread; built once the server counts `blocked` blocked clients."""
+
+    def __init__(self, server, r, cmd, blocked):
+        self.client = server.client()
+        self.out = []
+        self.thread = threading.Thread(target=lambda: self.out.append(self.client.execute_command(*cmd)))
+        self.thread.start()
+        assert wait_until(lambda: r.info("clients")["blocked_clients"] == blocked)
+
+    def reply(self):
+        """The reply as plain lists (after waiting for it)."""
+        self.thread.join(10)
+        self.client.close()
+        assert self.out, "the blocked command was not served"
+        return plain(self.out[0])
+
+
 def run_blocked(server, r, cmd, fill):
-    """Runs cmd on its own connection until it blocks, then fill(pipeline) in one MULTI/EXEC; returns cmd's
-    reply."""
-    blocked = server.client()
-    out = []
-    t = threading.Thread(target=lambda: out.append(blocked.execute_command(*cmd)))
-    t.start()
-    try:
-        assert wait_until(lambda: r.info("clients")["blocked_clients"] == 1)
-        p = r.pipeline(transaction=True)
-        fill(p)
-        p.execute()
-    finally:
-        t.join(10)
-        blocked.close()
-    assert out, "the blocked command was not served"
-    return out[0]
+    """Runs cmd until it blocks, then fill(pipeline) in one MULTI/EXEC; returns cmd's reply."""
+    b = Blocked(server, r, cmd, 1)
+    p = r.pipeline(transaction=True)
+    fill(p)
+    p.execute()
+    return b.reply()
 
 
 CASES = [
@@ -53,51 +61,29 @@ def plain(v):
 
 @pytest.mark.parametrize("cmd,fill,want", CASES, ids=[" ".join(map(str, c[0][:2])) for c in CASES])
 def test_blocked_client_is_served_from_the_first_ready_key(r, server, cmd, fill, want):
-    assert plain(run_blocked(server, r, cmd, fill)) == want
+    assert run_blocked(server, r, cmd, fill) == want
 
 
 def test_two_clients_are_served_in_ready_key_order(r, server):
     """Client 1 waits on a and b, client 2 on b: b's push goes to client 1 (it waited first on b), so a's
     element is left for nobody and client 2 keeps waiting."""
-    c1, c2 = server.client(), server.client()
-    out1, out2 = [], []
-    t1 = threading.Thread(target=lambda: out1.append(c1.execute_command("BLPOP", "a", "b", 0)))
-    t1.start()
-    assert wait_until(lambda: r.info("clients")["blocked_clients"] == 1)
-    t2 = threading.Thread(target=lambda: out2.append(c2.execute_command("BLPOP", "b", 5)))
-    t2.start()
-    assert wait_until(lambda: r.info("clients")["blocked_clients"] == 2)
-    p = r.pipeline(transaction=True)
-    p.rpush("b", "x").rpush("a", "y").execute()
-    t1.join(10)
-    assert plain(out1) == [["b", "x"]]
+    c1 = Blocked(server, r, ["BLPOP", "a", "b", 0], 1)
+    c2 = Blocked(server, r, ["BLPOP", "b", 5], 2)
+    r.pipeline(transaction=True).rpush("b", "x").rpush("a", "y").execute()
+    assert c1.reply() == ["b", "x"]
     assert r.lrange("a", 0, -1) == ["y"]
     assert r.info("clients")["blocked_clients"] == 1
     r.rpush("b", "z")
-    t2.join(10)
-    assert plain(out2) == [["b", "z"]]
-    c1.close()
-    c2.close()
+    assert c2.reply() == ["b", "z"]
 
 
 def test_a_ready_key_emptied_again_does_not_let_a_client_jump_another_keys_queue(r, server):
     """Client 1 waits on a, then client 2 on b and a. b becomes ready but is emptied again in the same
     transaction: client 2 is not served from a on b's account; a serves its own queue, client 1 first."""
-    c1, c2 = server.client(), server.client()
-    out1, out2 = [], []
-    t1 = threading.Thread(target=lambda: out1.append(c1.execute_command("BLPOP", "a", 0)))
-    t1.start()
-    assert wait_until(lambda: r.info("clients")["blocked_clients"] == 1)
-    t2 = threading.Thread(target=lambda: out2.append(c2.execute_command("BLPOP", "b", "a", 5)))
-    t2.start()
-    assert wait_until(lambda: r.info("clients")["blocked_clients"] == 2)
-    p = r.pipeline(transaction=True)
-    p.rpush("b", "x").rpush("a", "y").lpop("b").execute()
-    t1.join(10)
-    assert plain(out1) == [["a", "y"]]
+    c1 = Blocked(server, r, ["BLPOP", "a", 0], 1)
+    c2 = Blocked(server, r, ["BLPOP", "b", "a", 5], 2)
+    r.pipeline(transaction=True).rpush("b", "x").rpush("a", "y").lpop("b").execute()
+    assert c1.reply() == ["a", "y"]
     assert r.info("clients")["blocked_clients"] == 1
     r.rpush("b", "z")
-    t2.join(10)
-    assert plain(out2) == [["b", "z"]]
-    c1.close()
-    c2.close()
+    assert c2.reply() == ["b", "z"]
