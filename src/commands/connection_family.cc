@@ -75,7 +75,8 @@ std::string ClientLine(const Client& c) {
       (srv.now_ms - c.last_interaction_ms) / 1000, ClientFlags(c), c.db_index(),
       SubscriptionCount(c, kSubChannel), SubscriptionCount(c, kSubPattern), SubscriptionCount(c, kSubShard),
       c.Has(kClientMulti) ? static_cast<int64_t>(c.multi_queue.size()) : -1, qbuf, qcap - qbuf, 0,
-      c.multi_queue.MemoryBytes(), qcap, qbuf, obuf, obuf > ocap ? obuf : 0, ClientMemoryUsage(c), cmd, TrackingRedirect(c), c.reply.resp());
+      c.multi_queue.MemoryBytes(), qcap, qbuf, obuf, obuf > ocap ? obuf : 0, ClientMemoryUsage(c), cmd,
+      TrackingRedirect(c), c.reply.resp());
 }
 
 // ---- handlers ----

@@ -23,6 +23,7 @@ size_t ClientMemoryUsage(const Client& c) {
 }
 
 void UpdateClientMemory(Client& c) {
+  if (!c.conn) return;  // closed (ForgetClientMemory took it out) or a fake client: not counted
   size_t now = ClientMemoryUsage(c);
   g_clients_memory += now - c.mem_usage;  // unsigned wrap-around adds the (possibly negative) difference
   c.mem_usage = now;

@@ -12,7 +12,7 @@ class Client;
 // The memory c uses as CLIENT LIST tot-mem shows it: query buffer, output buffer, queued MULTI commands and the
 // client structure itself.
 size_t ClientMemoryUsage(const Client& c);
-// Re-measures c into the clients' total (a few loads and an add).
+// Re-measures c into the clients' total (a few loads and an add); nothing for a closed or fake client.
 void UpdateClientMemory(Client& c);
 // Takes c out of the total. REQUIRES: called once, when c is closed.
 void ForgetClientMemory(Client& c);

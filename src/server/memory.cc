@@ -107,7 +107,7 @@ MemoryOverhead ReadMemoryOverhead() {
   o.stats = ReadMemoryStats();
   o.peak = g_peak;
   o.startup = g_startup;
-  for (auto& [id, c] : Srv().clients) o.clients_normal += ClientMemoryUsage(*c);
+  o.clients_normal = ClientsMemory();  // as Redis: the total kept for client eviction
   o.overhead_total = o.startup + o.clients_normal;
   for (auto& db : Srv().dbs) {
     if (db->size() == 0) continue;

@@ -157,3 +157,18 @@ def test_biggest_client_goes_first(ce, server):
     assert evicted(ce) == 1
     assert "small" in client_names(ce)
     small.close()
+
+
+def test_clients_memory_counts_buffers_and_drops_when_clients_go(ce, server):
+    base = ce.info("memory")["mem_clients_normal"]
+    s = raw_client(server, "bigq")
+    send_partial_big_argument(s)
+    assert wait_until(lambda: ce.info("memory")["mem_clients_normal"] >= base + 3 * MB)
+    s.close()
+    assert wait_until(lambda: ce.info("memory")["mem_clients_normal"] < base + MB)
+    killer = raw_client(server, "self")
+    killer.sendall(b"CLIENT ID\r\n")
+    own_id = int(killer.recv(100)[1:-2])
+    killer.sendall(b"CLIENT KILL ID %d\r\n" % own_id)  # a client closed by its own command
+    assert closed_by_server(killer)
+    assert wait_until(lambda: ce.info("memory")["mem_clients_normal"] < base + MB)
