@@ -8,6 +8,7 @@
 #include "db/lazyfree.h"
 #include "db/notify.h"
 #include "db/tracking.h"
+#include "persistence/rdb.h"
 #include "server/config.h"
 #include "server/propagate.h"
 #include "server/server.h"
@@ -142,6 +143,7 @@ bool Db::RemoveExpire(KeyEntry* e) {
 }
 
 bool Db::IsExpired(KeyEntry* e) {
+  if (Rdb().loading) return false;  // expired after loading: a replayed AOF may still use the key (as Redis)
   int64_t when = GetExpire(e);
   return when >= 0 && Srv().now_ms > when;  // Redis' keyIsExpired: expired once now > when
 }

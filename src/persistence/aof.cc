@@ -287,11 +287,14 @@ class FileLoader {
       LogNotice("{}", old_style_ ? "Reading RDB preamble from AOF file..." : "Reading RDB base file on AOF loading...");
       std::string err;
       size_t consumed = 0;
-      auto poll = [this](size_t at) {
+      RdbLoadOptions opts;
+      opts.progress = [this](size_t at) {
         Rdb().loading_loaded_bytes = done_before_ + at;
         Io().poll();
       };
-      if (!RdbLoadImage(data_, &err, poll, false, &consumed)) {
+      opts.aof_preamble = true;
+      opts.consumed = &consumed;
+      if (!RdbLoadImage(data_, &err, opts)) {
         LogWarning("{}", err);
         LogWarning("Error reading the {} {}, AOF loading aborted",
                    old_style_ ? "RDB preamble of the AOF file" : "RDB base file", name_);

@@ -123,7 +123,10 @@ bool LoadFile(const std::string& path, bool* missing, std::string* err,
   g_state.loading_start_s = NowS();
   g_state.loading_total_bytes = file.data().size();
   g_state.loading_loaded_bytes = 0;
-  bool ok = RdbLoadImage(file.data(), err, progress, replace);
+  RdbLoadOptions opts;
+  opts.progress = progress;
+  opts.replace = replace;
+  bool ok = RdbLoadImage(file.data(), err, opts);
   g_state.loading = false;
   return ok;
 }
@@ -187,8 +190,9 @@ bool RdbWriteDataset(int fd, std::string* err, bool aof_base) {
   return true;
 }
 
-bool RdbLoadImage(std::string_view data, std::string* err, const std::function<void(size_t)>& progress,
-                  bool replace, size_t* consumed) {
+bool RdbLoadImage(std::string_view data, std::string* err, const RdbLoadOptions& opts) {
+  const auto& progress = opts.progress;
+  bool replace = opts.replace;
   rdb::Reader r(data);
   auto fail = [&](std::string_view what) {
     r.Fail(what);
@@ -289,7 +293,7 @@ bool RdbLoadImage(std::string_view data, std::string* err, const std::function<v
             if (empty_skipped++ < 10) LogNotice("rdbLoadObject skipping empty key: {}", key);
             break;
           case rdb::LoadResult::kOk:
-            if (expire_ms != -1 && expire_ms < srv.now_ms) {
+            if (expire_ms != -1 && expire_ms < srv.now_ms && !opts.aof_preamble) {
               ++expired;
               break;
             }
@@ -321,7 +325,7 @@ bool RdbLoadImage(std::string_view data, std::string* err, const std::function<v
       return false;
     }
   }
-  if (consumed) *consumed = r.offset();
+  if (opts.consumed) *opts.consumed = r.offset();
   g_state.last_load_keys_loaded = loaded;
   g_state.last_load_keys_expired = expired;
   LogNotice("Done loading RDB, keys loaded: {}, keys expired: {}.", loaded, expired);

@@ -45,12 +45,15 @@ void RegisterRdbOpcodeLoader(uint8_t opcode, RdbOpcodeLoadFn fn);
 // Writes every database as an RDB file to fd (not closed); aof_base marks it as an AOF base (aux field). False
 // with *err on a write error or a value of a type that cannot be saved.
 bool RdbWriteDataset(int fd, std::string* err, bool aof_base = false);
-// Loads an RDB image into the databases (added to what they hold). progress(bytes_read) is called every
-// loading-process-events-interval-bytes. A key already present is an error unless `replace` (DEBUG RELOAD
-// MERGE). False with *err naming the offset on corrupt or truncated data (the databases may then hold part of
-// the image). *consumed (when given) receives the image's length: an AOF may go on with commands after it.
-bool RdbLoadImage(std::string_view data, std::string* err, const std::function<void(size_t)>& progress = {},
-                  bool replace = false, size_t* consumed = nullptr);
+struct RdbLoadOptions {
+  std::function<void(size_t)> progress;  // called with the bytes read every loading-process-events-interval-bytes
+  bool replace = false;       // a key already present is replaced (DEBUG RELOAD MERGE), else it is an error
+  bool aof_preamble = false;  // keys already expired are kept: the AOF's commands may still use them
+  size_t* consumed = nullptr; // receives the image's length (an AOF goes on with commands after it)
+};
+// Loads an RDB image into the databases (added to what they hold). False with *err naming the offset on corrupt
+// or truncated data (the databases may then hold part of the image).
+bool RdbLoadImage(std::string_view data, std::string* err, const RdbLoadOptions& opts = {});
 
 // SAVE: writes dir/dbfilename synchronously; logs and returns false on failure.
 bool RdbSave();

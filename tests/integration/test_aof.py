@@ -340,3 +340,19 @@ def test_disable_auto_gc_keeps_history_files(start_server):
     assert digest(cor.client()) == want
     assert [line for line in manifest(cor) if line.endswith("type h")] == []
     assert wait_until(lambda: not os.path.exists(os.path.join(aof_dir(cor), "appendonly.aof.1.incr.aof")))
+
+
+def test_keys_expired_while_replaying_are_used_as_written(start_server, redis_server):
+    # The AOF says: k got a TTL that has passed since, then INCR k (run live before k expired). Replay keeps k
+    # until loading ends (as Redis): INCR makes it 11 with its TTL, then it expires. Expiring it during the replay
+    # would leave a fresh k = 1 without TTL.
+    tail = (b"*5\r\n$3\r\nSET\r\n$1\r\nk\r\n$2\r\n10\r\n$4\r\nPXAT\r\n$13\r\n1000000000000\r\n"
+            b"*2\r\n$4\r\nINCR\r\n$1\r\nk\r\n*3\r\n$3\r\nSET\r\n$4\r\ncopy\r\n$1\r\nx\r\n")
+    results = []
+    for srv in (start_server(AOF), redis_server(["--appendonly", "yes"])):
+        srv.stop()
+        append_raw(srv, tail)
+        srv.start()
+        c = srv.client()
+        results.append((c.get("k"), c.get("copy"), c.dbsize()))
+    assert results[0] == results[1] == (None, "x", 1)
