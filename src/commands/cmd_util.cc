@@ -1,10 +1,17 @@
 #include "commands/cmd_util.h"
 
+#include <fmt/format.h>
+
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cstdlib>
 #include <string>
+#include <vector>
 
+#include "persistence/rdb.h"
+#include "server/config.h"
+#include "server/propagate.h"
 #include "server/server.h"
 #include "util/numeric.h"
 
@@ -118,6 +125,38 @@ bool ArgDbIndex(Client& c, std::string_view arg, int* out) {
   }
   *out = static_cast<int>(v);
   return true;
+}
+
+void PropagateInstead(Client& c, std::span<const std::string_view> argv) {
+  if (!PropagationOn() || Rdb().loading) return;  // commands replayed from the AOF are not written again
+  PropagateCommand(c.db_index(), argv);
+  PreventPropagation();
+}
+
+void PropagateInstead(Client& c, std::initializer_list<std::string_view> argv) {
+  PropagateInstead(c, std::span<const std::string_view>(argv.begin(), argv.size()));
+}
+
+void PropagatePexpireat(Client& c, std::string_view key, int64_t when_ms, CmdArgs options) {
+  if (!PropagationOn()) return;
+  fmt::format_int when(when_ms);
+  size_t n = 3 + options.size();
+  std::string_view small[8];
+  std::vector<std::string_view> large;
+  std::span<std::string_view> argv(small, std::min<size_t>(n, 8));
+  if (n > 8) {
+    large.resize(n);
+    argv = large;
+  }
+  argv[0] = "PEXPIREAT";
+  argv[1] = key;
+  argv[2] = Digits(when);
+  std::copy(options.begin(), options.end(), argv.begin() + 3);
+  PropagateInstead(c, argv);
+}
+
+void PropagateDel(Client& c, std::string_view key) {
+  PropagateInstead(c, {Cfg().lazyfree_lazy_expire ? "UNLINK" : "DEL", key});
 }
 
 }  // namespace corvid

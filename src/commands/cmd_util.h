@@ -1,5 +1,6 @@
 // Small helpers shared by the command families: argument parsing that replies Redis' errors, typed lookups.
 #pragma once
+#include <fmt/format.h>
 #include <strings.h>
 
 #include <initializer_list>
@@ -59,5 +60,21 @@ void ReplyScan(Client& c, uint64_t cursor, std::span<const std::string_view> ite
 
 // Parses a database index for SELECT/MOVE/COPY-style arguments: *out in range, else replies and false.
 bool ArgDbIndex(Client& c, std::string_view arg, int* out);
+
+}  // namespace corvid
+
+namespace corvid {
+
+// Propagation by effect (server/propagate.h) for handlers whose own argv would replay differently. Each is a
+// no-op when propagation is off, and replaces the running command's argv in what is propagated.
+// The digits of n, as an argument to propagate.
+inline std::string_view Digits(const fmt::format_int& n) { return {n.data(), n.size()}; }
+// Propagates argv (run in the client's database).
+void PropagateInstead(Client& c, std::span<const std::string_view> argv);
+void PropagateInstead(Client& c, std::initializer_list<std::string_view> argv);
+// Propagates "PEXPIREAT key when_ms [options...]".
+void PropagatePexpireat(Client& c, std::string_view key, int64_t when_ms, CmdArgs options = {});
+// Propagates the running command's deletion of key: DEL, or UNLINK under lazyfree-lazy-expire (as Redis 7.0).
+void PropagateDel(Client& c, std::string_view key);
 
 }  // namespace corvid

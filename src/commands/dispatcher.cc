@@ -150,7 +150,8 @@ void SignalModifiedKey(const Client* c, const Db& db, std::string_view key) {
 namespace {
 void DispatchOne(Client& c, CmdArgs argv) {
   Server& srv = Srv();
-  UpdateClock();
+  if (!srv.clock_fresh) UpdateClock();
+  srv.clock_fresh = false;  // commands run by this one (EXEC, scripts) read the clock themselves
   Command* cmd = Commands().Find(argv[0]);
   if (cmd && !cmd->subcommands.empty() && argv.size() >= 2) {
     Command* sub = CommandRegistry::FindSub(*cmd, argv[1]);
@@ -228,8 +229,10 @@ void DispatchOne(Client& c, CmdArgs argv) {
   }
   if (c.flags & kClientReplySkipNext) c.flags = (c.flags & ~kClientReplySkipNext) | kClientReplySkip;
   UpdateClock();
-  cmd->usec += srv.now_us - start;
-  ObserveCommand(c, *cmd, argv, srv.now_us - start);
+  srv.clock_fresh = true;
+  int64_t duration_us = std::max<int64_t>(0, srv.now_us - start);  // the clock is re-anchored between ticks
+  cmd->usec += duration_us;
+  ObserveCommand(c, *cmd, argv, duration_us);
   ++cmd->calls;
   ++srv.stats.total_commands_processed;
   std::string_view e = c.reply.TakeLastError();

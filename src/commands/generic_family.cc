@@ -14,6 +14,7 @@
 #include "db/tracking.h"
 #include "db/watch.h"
 #include "server/config.h"
+#include "server/propagate.h"
 #include "server/server.h"
 #include "util/glob.h"
 #include "util/numeric.h"
@@ -203,6 +204,7 @@ void FlushdbCmd(Client& c, CmdArgs args) {
   TouchWatchedKeysInDb(c.db(), nullptr);
   TrackingInvalidateAll(&c);
   Srv().stats.dirty += c.db().Clear(lazy);
+  ForcePropagation();  // even when the database was empty (as Redis)
   c.reply.Ok();
 }
 
@@ -233,8 +235,8 @@ void SwapdbCmd(Client& c, CmdArgs args) {
     dbs[b]->set_index(static_cast<int>(b));
     // Clients keep their db number: re-point every client at the db now holding that number.
     for (auto& [id, cl] : Srv().clients) cl->SelectDb(cl->db_index());
-    ++Srv().stats.dirty;
   }
+  ++Srv().stats.dirty;  // even swapping a database with itself (as Redis: it is propagated)
   c.reply.Ok();
 }
 
@@ -280,9 +282,12 @@ void ExpireGeneric(Client& c, CmdArgs args, int64_t base_ms, bool seconds) {
   if (when <= Srv().now_ms) {
     db.DeleteEntry(e, Cfg().lazyfree_lazy_expire);
     NotifyKeyspaceEvent(kNotifyGeneric, "del", args[1], c.db_index());
+    PropagateDel(c, args[1]);
   } else {
     db.SetExpire(e, when);
     NotifyKeyspaceEvent(kNotifyGeneric, "expire", args[1], c.db_index());
+    // Replayed later, a relative time would mean another instant: propagated as PEXPIREAT (its options kept).
+    if (base_ms != 0 || seconds) PropagatePexpireat(c, args[1], when, args.subspan(3));
   }
   ++Srv().stats.dirty;
   c.reply.Int(1);

@@ -131,7 +131,9 @@ void GeoaddCmd(Client& c, CmdArgs args) {
     zargs.push_back(scores[k]);
     zargs.push_back(args[at + 3 * k + 2]);
   }
+  uint64_t dirty = Srv().stats.dirty;
   Commands().Find("zadd")->handler(c, zargs);
+  if (Srv().stats.dirty != dirty) PropagateInstead(c, zargs);  // the ZADD it amounted to
 }
 
 void GeodistCmd(Client& c, CmdArgs args) {

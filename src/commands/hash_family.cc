@@ -157,6 +157,7 @@ void HincrbyfloatCmd(Client& c, CmdArgs args) {
   if (r.status() == OpStatus::kNotFloat) return c.reply.Error(kHashNotFloat);
   if (!r.ok()) return ReplyError(c, r.status());
   NotifyKeyspaceEvent(kNotifyHash, "hincrbyfloat", args[1], c.db_index());
+  PropagateInstead(c, {"HSET", args[1], args[2], r.value()});  // the result, not the float arithmetic
   c.reply.Bulk(r.value());
 }
 

@@ -118,7 +118,14 @@ bool ArgPositive(Client& c, std::string_view arg, int64_t* out, std::string_view
   return false;
 }
 
-// Pops up to count elements of the list in e and replies [key, [elements...]] (LMPOP, BLMPOP).
+// Redis' shared "left"/"right": how a BLMOVE served after blocking names the ends it propagates.
+std::string_view EndName(ListWhere where) { return where == ListWhere::kHead ? "left" : "right"; }
+
+// The command that pops one element from where: what the blocking and multi-key pops propagate.
+std::string_view PopCommand(ListWhere where) { return where == ListWhere::kHead ? "LPOP" : "RPOP"; }
+
+// Pops up to count elements of the list in e and replies [key, [elements...]] (LMPOP, BLMPOP); propagated as
+// LPOP/RPOP key popped.
 void PopRangeWithKey(Client& c, KeyEntry* e, std::string_view key, ListWhere where, int64_t count) {
   size_t n = std::min<size_t>(static_cast<size_t>(count), ListOf(e->val)->Size());
   c.reply.Array(2);
@@ -126,6 +133,8 @@ void PopRangeWithKey(Client& c, KeyEntry* e, std::string_view key, ListWhere whe
   c.reply.Array(n);
   ListPopRange(c.db(), e, where, n, [&](const LpValue& v) { ReplyElement(c, v); });
   NotifyMaybeEmptied(kNotifyList, PopEvent(where), key, c.db());
+  fmt::format_int popped(n);
+  PropagateInstead(c, {PopCommand(where), key, Digits(popped)});
 }
 
 // ---- handlers ----
@@ -282,15 +291,22 @@ void LposCmd(Client& c, CmdArgs args) {
   for (int64_t i : found) c.reply.Int(i);
 }
 
-// LMOVE's work and reply (also BLMOVE and BRPOPLPUSH when the source has elements).
-void MoveAndReply(Client& c, std::string_view src, std::string_view dst, ListWhere from, ListWhere to) {
+// LMOVE's work and reply (also BLMOVE and BRPOPLPUSH when the source has elements). True when it moved one.
+bool MoveAndReply(Client& c, std::string_view src, std::string_view dst, ListWhere from, ListWhere to) {
   OpResult<std::optional<std::string>> r = ListMove(c.db(), src, dst, from, to);
-  if (!r.ok()) return ReplyError(c, r.status());
-  if (!r.value()) return c.reply.Null();
+  if (!r.ok()) {
+    ReplyError(c, r.status());
+    return false;
+  }
+  if (!r.value()) {
+    c.reply.Null();
+    return false;
+  }
   // Redis' order: the push on dst, then the pop on src (and its deletion when emptied).
   NotifyKeyspaceEvent(kNotifyList, PushEvent(to), dst, c.db_index());
   NotifyMaybeEmptied(kNotifyList, PopEvent(from), src, c.db());
   c.reply.Bulk(*r.value());
+  return true;
 }
 
 void LmoveCmd(Client& c, CmdArgs args) {
@@ -310,7 +326,15 @@ void BlockingMove(Client& c, CmdArgs args, ListWhere from, ListWhere to, int64_t
   }
   if (e) {
     Waiters().Done(c);
-    return MoveAndReply(c, args[1], args[2], from, to);
+    if (!MoveAndReply(c, args[1], args[2], from, to)) return;
+    // Propagated as the non-blocking form (a replay must not block). Served after blocking, the ends are
+    // named as Redis' shared "left"/"right" strings, else as the client wrote them.
+    if (args.size() == 6) {
+      bool served = IsBlockedRerun(c);
+      return PropagateInstead(c, {"LMOVE", args[1], args[2], served ? EndName(from) : args[3],
+                                  served ? EndName(to) : args[4]});
+    }
+    return PropagateInstead(c, {"RPOPLPUSH", args[1], args[2]});
   }
   BlockOrTimeOut(c, args, args.subspan(1, 1), deadline_ms, BlockTimeoutReply::kNull);
 }
@@ -366,6 +390,7 @@ void BlockingPop(Client& c, CmdArgs args, std::span<const std::string_view> keys
   c.reply.Bulk(keys[i]);
   ListPopOne(c.db(), e, where, [&](const LpValue& v) { ReplyElement(c, v); });
   NotifyMaybeEmptied(kNotifyList, PopEvent(where), keys[i], c.db());
+  PropagateInstead(c, {PopCommand(where), keys[i]});
 }
 
 void BlockingPopGeneric(Client& c, CmdArgs args, ListWhere where) {

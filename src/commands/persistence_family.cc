@@ -1,6 +1,9 @@
 // Persistence commands: SAVE BGSAVE BGREWRITEAOF DUMP RESTORE (LASTSAVE, SHUTDOWN and INFO persistence live in the server
 // family, DEBUG RELOAD in the debug family).
+#include <fmt/format.h>
+
 #include <string>
+#include <vector>
 
 #include "commands/cmd_util.h"
 #include "commands/command.h"
@@ -11,6 +14,7 @@
 #include "persistence/rdb.h"
 #include "persistence/rdb_value.h"
 #include "server/config.h"
+#include "server/propagate.h"
 #include "server/server.h"
 
 namespace corvid {
@@ -102,6 +106,7 @@ void RestoreCmd(Client& c, CmdArgs args) {
     if (deleted) {
       NotifyKeyspaceEvent(kNotifyGeneric, "del", key, c.db_index());
       ++srv.stats.dirty;
+      PropagateInstead(c, {"DEL", key});
     }
     return c.reply.Ok();
   }
@@ -110,6 +115,13 @@ void RestoreCmd(Client& c, CmdArgs args) {
   RestoreLruOrLfu(e->val, freq, idle);
   NotifyKeyspaceEvent(kNotifyGeneric, "restore", key, c.db_index());
   ++srv.stats.dirty;
+  if (ttl && !absttl && PropagationOn()) {  // a relative TTL replayed later would mean another instant
+    fmt::format_int when(ttl);
+    std::vector<std::string_view> argv(args.begin(), args.end());
+    argv[2] = Digits(when);
+    argv.push_back("ABSTTL");
+    PropagateInstead(c, argv);
+  }
   c.reply.Ok();
 }
 

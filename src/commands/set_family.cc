@@ -10,6 +10,7 @@
 #include "db/notify.h"
 #include "db/set_type.h"
 #include "server/config.h"
+#include "server/propagate.h"
 #include "util/glob.h"
 
 namespace corvid {
@@ -133,6 +134,14 @@ void SrandmemberCmd(Client& c, CmdArgs args) {
   for (const SetMember& m : ms) ReplyMember(c, m);
 }
 
+// Propagates SPOP key count by effect: DEL when it took the whole set (even under lazy freeing, as Redis),
+// else one SREM per member drawn.
+void PropagateSpop(Client& c, std::string_view key, const std::vector<std::string>& popped) {
+  if (!PropagationOn() || popped.empty()) return;
+  if (!c.db().Find(key)) return PropagateInstead(c, {"DEL", key});
+  for (const std::string& m : popped) PropagateInstead(c, {"SREM", key, m});
+}
+
 void SpopCmd(Client& c, CmdArgs args) {
   if (args.size() > 3) return c.reply.Error(err::kSyntax);
   if (args.size() == 2) {
@@ -140,6 +149,7 @@ void SpopCmd(Client& c, CmdArgs args) {
     if (r.status() == OpStatus::kKeyNotFound) return c.reply.Null();
     if (!r.ok()) return ReplyError(c, r.status());
     NotifyMaybeEmptied(kNotifySet, "spop", args[1], c.db());
+    PropagateInstead(c, {"SREM", args[1], r.value()});  // the member drawn, not another draw
     return c.reply.Bulk(r.value());
   }
   int64_t count;
@@ -148,6 +158,7 @@ void SpopCmd(Client& c, CmdArgs args) {
   OpResult<std::vector<std::string>> r = SetPopCount(c.db(), args[1], static_cast<uint64_t>(count));
   if (!r.ok()) return ReplyError(c, r.status());
   if (!r.value().empty()) NotifyMaybeEmptied(kNotifySet, "spop", args[1], c.db());
+  PropagateSpop(c, args[1], r.value());
   ReplyStrings(c, r.value());
 }
 

@@ -11,7 +11,9 @@
 #include "db/blocking.h"
 #include "db/notify.h"
 #include "db/stream_type.h"
+#include "persistence/rdb.h"
 #include "persistence/rdb_stream.h"
+#include "server/propagate.h"
 #include "server/server.h"
 #include "util/numeric.h"
 
@@ -56,12 +58,17 @@ void Dirty(int64_t n = 1) { Srv().stats.dirty += static_cast<uint64_t>(n); }
 
 // ---- replies ----
 
-void ReplyId(Client& c, StreamID id) {
-  char buf[48];
+// "<ms>-<seq>" written into buf.
+std::string_view FormatId(StreamID id, char (&buf)[48]) {
   size_t n = UInt64ToChars(id.ms, buf);
   buf[n++] = '-';
   n += UInt64ToChars(id.seq, buf + n);
-  c.reply.Bulk(std::string_view(buf, n));
+  return std::string_view(buf, n);
+}
+
+void ReplyId(Client& c, StreamID id) {
+  char buf[48];
+  c.reply.Bulk(FormatId(id, buf));
 }
 
 void ReplyLpValue(Client& c, const LpValue& v) {
@@ -148,7 +155,8 @@ struct AddTrimArgs {
   bool no_mkstream = false;
   bool id_given = false, seq_given = true;
   StreamID id;
-  size_t id_pos = 0;  // XADD: the ID argument (fields follow)
+  size_t id_pos = 0;    // XADD: the ID argument (fields follow)
+  size_t trim_pos = 0;  // the MAXLEN/MINID threshold argument (after "~" when approx)
 };
 
 // Redis' streamParseAddOrTrimArgsOrReply: options from args[2]; for XADD stops at the ID.
@@ -172,6 +180,7 @@ bool ParseAddOrTrim(Client& c, CmdArgs args, bool xadd, AddTrimArgs* a) {
         ++i;
       }
       ++i;
+      a->trim_pos = i;
       if (a->trim.by_maxlen) {
         int64_t maxlen;
         if (!ArgInt64(c, args[i], &maxlen)) return false;
@@ -214,7 +223,11 @@ bool ParseAddOrTrim(Client& c, CmdArgs args, bool xadd, AddTrimArgs* a) {
     c.reply.Error("ERR syntax error, XTRIM must be called with a trimming strategy");
     return false;
   }
-  if (limit_given) {
+  if (Rdb().loading) {
+    // Replayed from the AOF: a limited trim was propagated as the exact one it amounted to (the LIMIT kept),
+    // so no limit applies (Redis' mustObeyClient).
+    a->trim.limit = 0;
+  } else if (limit_given) {
     if (!a->trim.approx) {
       c.reply.Error("ERR syntax error, LIMIT cannot be used without the special ~ option");
       return false;
@@ -226,6 +239,27 @@ bool ParseAddOrTrim(Client& c, CmdArgs args, bool xadd, AddTrimArgs* a) {
     a->trim.limit = 0;
   }
   return true;
+}
+
+// Propagates XADD/XTRIM by effect (Redis' streamRewriteApproxSpecifier / streamRewriteTrimArgument): the ID
+// XADD chose (added, when it was not given whole) and an approximate trim as the exact one it amounted to.
+void PropagateAddOrTrim(Client& c, CmdArgs args, const AddTrimArgs& a, const Stream& s, const StreamID* added) {
+  bool rewrite_id = added && !(a.id_given && a.seq_given), rewrite_trim = a.has_trim && a.trim.approx;
+  if (!PropagationOn() || (!rewrite_id && !rewrite_trim)) return;
+  std::vector<std::string_view> argv(args.begin(), args.end());
+  char id_buf[48], first_buf[48];
+  if (rewrite_id) argv[a.id_pos] = FormatId(*added, id_buf);
+  fmt::format_int length(s.index.size());
+  if (rewrite_trim) {
+    argv[a.trim_pos - 1] = "=";
+    if (a.trim.by_maxlen) {
+      argv[a.trim_pos] = Digits(length);
+    } else {  // the first entry, deleted or not (streamGetEdgeID without skipping tombstones)
+      StreamIterator first(s.index, StreamID{}, StreamID::Max(), false, true);
+      argv[a.trim_pos] = FormatId(first.Next() ? first.id() : StreamID::Max(), first_buf);
+    }
+  }
+  PropagateInstead(c, argv);
 }
 
 void XaddCmd(Client& c, CmdArgs args) {
@@ -258,6 +292,7 @@ void XaddCmd(Client& c, CmdArgs args) {
   Dirty();
   NotifyKeyspaceEvent(kNotifyStream, "xadd", args[1], c.db_index());
   if (a.has_trim && StreamTrim(s, a.trim)) NotifyKeyspaceEvent(kNotifyStream, "xtrim", args[1], c.db_index());
+  PropagateAddOrTrim(c, args, a, *s, &id);
   SignalKeyReady(c.db(), args[1]);
 }
 
@@ -270,7 +305,10 @@ void XtrimCmd(Client& c, CmdArgs args) {
   if (!e) return c.reply.Int(0);
   int64_t n = StreamTrim(StreamOf(e->val), a.trim);
   Dirty(n);
-  if (n) NotifyKeyspaceEvent(kNotifyStream, "xtrim", args[1], c.db_index());
+  if (n) {
+    NotifyKeyspaceEvent(kNotifyStream, "xtrim", args[1], c.db_index());
+    PropagateAddOrTrim(c, args, a, *StreamOf(e->val), nullptr);
+  }
   c.reply.Int(n);
 }
 
@@ -396,22 +434,48 @@ Stream* ReadLookup(Client& c, std::string_view key, bool rerun, bool* wrong) {
   return e && e->val.type() == ObjType::kStream ? StreamOf(e->val) : nullptr;
 }
 
-// Serves new entries (> gt) to a group consumer: advances the group, records NACKs unless noack.
-void ReplyGroupNew(Client& c, Stream* s, StreamGroup* g, StreamConsumer* consumer, StreamID gt, size_t count,
-                   bool noack) {
+// ---- propagation of group changes (Redis' streamPropagateXCLAIM / streamPropagateGroupID) ----
+
+// The NACK of id in group g (its owner, delivery time and count, and the group's last ID) as an XCLAIM that
+// recreates it on replay; for an entry that no longer exists, the replay drops the NACK.
+void PropagateXclaim(Client& c, std::string_view key, std::string_view group, const StreamGroup& g, StreamID id,
+                     const StreamNack& nack) {
+  if (!PropagationOn()) return;
+  char id_buf[48], last_buf[48];
+  fmt::format_int time(nack.delivery_time), count(nack.delivery_count);
+  PropagateInstead(c, {"XCLAIM", key, group, nack.consumer->name, "0", FormatId(id, id_buf), "TIME", Digits(time),
+                       "RETRYCOUNT", Digits(count), "FORCE", "JUSTID", "LASTID", FormatId(g.last_id, last_buf)});
+}
+
+// The group's last delivered ID and read counter as XGROUP SETID ... ENTRIESREAD.
+void PropagateGroupId(Client& c, std::string_view key, std::string_view group, const StreamGroup& g) {
+  if (!PropagationOn()) return;
+  char id_buf[48];
+  fmt::format_int read(g.entries_read);
+  PropagateInstead(c, {"XGROUP", "SETID", key, group, FormatId(g.last_id, id_buf), "ENTRIESREAD", Digits(read)});
+}
+
+// Serves new entries (> gt) to a group consumer: advances the group, records NACKs unless noack. Propagated as
+// an XCLAIM per NACK, or (noack) as the group's new position.
+void ReplyGroupNew(Client& c, std::string_view key, std::string_view group, Stream* s, StreamGroup* g,
+                   StreamConsumer* consumer, StreamID gt, size_t count, bool noack) {
   StreamID start = gt;
   start.Incr();
   int64_t now = Srv().now_ms;
+  StreamID last = g->last_id;
   ReplyRangeWith(c, *s, start, StreamID::Max(), count, false, [&](StreamID id) {
     GroupDelivered(*s, g, id);
     if (noack) return;
-    if (!GroupAddNack(g, consumer, id, now, 1)) {
-      StreamNack* nack = g->pel.find(id)->second.get();
+    StreamNack* nack = GroupAddNack(g, consumer, id, now, 1);
+    if (!nack) {
+      nack = g->pel.find(id)->second.get();
       ConsumerClaimNack(consumer, id, nack);
       nack->delivery_time = now;
       nack->delivery_count = 1;
     }
+    PropagateXclaim(c, key, group, *g, id, *nack);
   });
+  if (noack && g->last_id != last) PropagateGroupId(c, key, group, *g);
 }
 
 // Serves a consumer's own pending entries with ID > gt (history reads).
@@ -485,6 +549,7 @@ void ReadGeneric(Client& c, CmdArgs args, bool xreadgroup) {
   // Which streams can be served now (Redis decides per stream before replying).
   std::vector<bool> serve(r.n), history(r.n);
   std::vector<StreamConsumer*> consumers(r.n);
+  std::vector<bool> created(r.n);
   size_t served = 0;
   for (size_t i = 0; i < r.n; ++i) {
     Stream* s = streams[i];
@@ -502,6 +567,7 @@ void ReadGeneric(Client& c, CmdArgs args, bool xreadgroup) {
       if (!cons) {
         cons = CreateConsumer(groups[i], r.consumer, Srv().now_ms);
         NotifyKeyspaceEvent(kNotifyStream, "xgroup-createconsumer", args[r.streams_at + i], c.db_index());
+        created[i] = true;
       }
       cons->seen_time = Srv().now_ms;
       consumers[i] = cons;
@@ -511,6 +577,8 @@ void ReadGeneric(Client& c, CmdArgs args, bool xreadgroup) {
     served += serve[i];
   }
 
+  // XREADGROUP propagates what it changed in the groups (below), never itself: a replay must not read.
+  if (xreadgroup) PreventPropagation();
   if (served) {
     bool resp3 = c.reply.resp() == 3;
     if (resp3)
@@ -527,7 +595,11 @@ void ReadGeneric(Client& c, CmdArgs args, bool xreadgroup) {
         ReplyConsumerHistory(c, *streams[i], consumers[i], ids[i], count);
       } else if (xreadgroup) {
         consumers[i]->active_time = Srv().now_ms;
-        ReplyGroupNew(c, streams[i], groups[i], consumers[i], ids[i], count, r.noack);
+        // Without NOACK the XCLAIMs create the consumer on replay.
+        if (created[i] && r.noack)
+          PropagateInstead(c, {"XGROUP", "CREATECONSUMER", args[r.streams_at + i], r.group, r.consumer});
+        ReplyGroupNew(c, args[r.streams_at + i], r.group, streams[i], groups[i], consumers[i], ids[i], count,
+                      r.noack);
       } else {
         StreamID start = ids[i];
         start.Incr();
@@ -735,20 +807,25 @@ void XclaimCmd(Client& c, CmdArgs args) {
       return c.reply.Error(fmt::format("ERR Unrecognized XCLAIM option '{}'", CStr(opt)));
     }
   }
-  if (last_id > g->last_id) g->last_id = last_id;
+  bool moved_last = last_id > g->last_id;
+  if (moved_last) g->last_id = last_id;
   if (delivery == -1 || delivery < 0 || delivery > now) delivery = now;
   StreamConsumer* cons = nullptr;
   std::vector<StreamID> claimed;
   for (StreamID id : ids) {
     auto it = g->pel.find(id);
     if (!EntryExists(*s, id)) {
-      if (it != g->pel.end()) GroupAck(g, id);
+      if (it == g->pel.end()) continue;
+      PropagateXclaim(c, args[1], args[2], *g, id, *it->second);
+      GroupAck(g, id);
+      Dirty();
       continue;
     }
     StreamNack* nack = it == g->pel.end() ? nullptr : it->second.get();
     if (!nack && force) {
       nack = g->pel.emplace(id, std::make_unique<StreamNack>()).first->second.get();
       nack->delivery_time = now;
+      nack->delivery_count = 1;  // as Redis' streamCreateNACK (then counted once more unless JUSTID)
     }
     if (!nack) continue;
     if (nack->consumer && min_idle && now - nack->delivery_time < min_idle) continue;
@@ -760,9 +837,15 @@ void XclaimCmd(Client& c, CmdArgs args) {
     else if (!justid)
       ++nack->delivery_count;
     claimed.push_back(id);
+    PropagateXclaim(c, args[1], args[2], *g, id, *nack);
   }
   if (cons) cons->active_time = now;
   Dirty(static_cast<int64_t>(claimed.size()));
+  // A LASTID that moved the group and was not carried by an XCLAIM.
+  if (moved_last && claimed.empty()) {
+    Dirty();
+    PropagateGroupId(c, args[1], args[2], *g);
+  }
   ReplyClaimed(c, *s, claimed, justid);
 }
 
@@ -798,6 +881,7 @@ void XautoclaimCmd(Client& c, CmdArgs args) {
     StreamNack* nack = it->second.get();
     ++it;
     if (!EntryExists(*s, id)) {
+      PropagateXclaim(c, args[1], args[2], *g, id, *nack);
       GroupAck(g, id);
       deleted.push_back(id);
       --count;
@@ -809,6 +893,7 @@ void XautoclaimCmd(Client& c, CmdArgs args) {
     nack->delivery_time = now;
     if (!justid) ++nack->delivery_count;
     claimed.push_back(id);
+    PropagateXclaim(c, args[1], args[2], *g, id, *nack);
     --count;
   }
   if (cons) cons->active_time = now;

@@ -186,15 +186,16 @@ bool ResolveExpire(Client& c, SetOptions* o) {
   return true;
 }
 
-// SET's core, shared by SET/SETNX/SETEX/PSETEX. Replies ok/abort (or the old value with GET).
-void SetGeneric(Client& c, std::string_view key, std::string_view val, const SetOptions& o, bool nx_style) {
+// SET's core, shared by SET/SETNX/SETEX/PSETEX/GETSET. Replies ok/abort (or the old value with GET); true when
+// it stored the value.
+bool SetGeneric(Client& c, std::string_view key, std::string_view val, const SetOptions& o, bool nx_style) {
   Db& db = c.db();
   uint64_t hash = HashBytes(key);
   KeyEntry* e = db.FindHashed(key, hash);
   if (o.get) {
     if (e && !e->val.IsString()) {
       ReplyError(c, OpStatus::kWrongType);
-      return;
+      return false;
     }
     if (e)
       ReplyString(c, e->val);
@@ -208,7 +209,7 @@ void SetGeneric(Client& c, std::string_view key, std::string_view val, const Set
       else
         c.reply.Null();
     }
-    return;
+    return false;
   }
   if (e) {
     if (!o.keepttl) db.RemoveExpire(e);
@@ -219,13 +220,19 @@ void SetGeneric(Client& c, std::string_view key, std::string_view val, const Set
   if (o.expire_at_ms >= 0) db.SetExpire(e, o.expire_at_ms);
   ++Srv().stats.dirty;
   NotifyKeyspaceEvent(kNotifyString, "set", key, c.db_index());
-  if (o.expire_at_ms >= 0) NotifyKeyspaceEvent(kNotifyGeneric, "expire", key, c.db_index());
+  if (o.expire_at_ms >= 0) {
+    NotifyKeyspaceEvent(kNotifyGeneric, "expire", key, c.db_index());
+    // Propagated with the absolute time, without the conditions and GET (as Redis).
+    fmt::format_int when(o.expire_at_ms);
+    PropagateInstead(c, {"SET", key, val, "PXAT", Digits(when)});
+  }
   if (!o.get) {
     if (nx_style)
       c.reply.Int(1);
     else
       c.reply.Ok();
   }
+  return true;
 }
 
 void SetCmd(Client& c, CmdArgs args) {
@@ -272,11 +279,14 @@ void GetexCmd(Client& c, CmdArgs args) {
   if (o.expire_at_ms >= 0 && !o.relative && o.expire_at_ms <= Srv().now_ms) {
     db.DeleteEntry(e);
     event = "del";
+    PropagateDel(c, args[1]);
   } else if (o.expire_at_ms >= 0) {
     db.SetExpire(e, o.expire_at_ms);
     event = "expire";
+    PropagatePexpireat(c, args[1], o.expire_at_ms);
   } else if (o.persist && db.RemoveExpire(e)) {
     event = "persist";
+    PropagateInstead(c, {"PERSIST", args[1]});
   }
   if (event) {
     ++Srv().stats.dirty;
@@ -293,12 +303,13 @@ void GetdelCmd(Client& c, CmdArgs args) {
   c.db().DeleteEntry(e);
   ++Srv().stats.dirty;
   NotifyKeyspaceEvent(kNotifyGeneric, "del", args[1], c.db_index());
+  PropagateInstead(c, {"DEL", args[1]});
 }
 
 void GetsetCmd(Client& c, CmdArgs args) {
   SetOptions o;
   o.get = true;
-  SetGeneric(c, args[1], args[2], o, false);
+  if (SetGeneric(c, args[1], args[2], o, false)) PropagateInstead(c, {"SET", args[1], args[2]});
 }
 
 void MgetCmd(Client& c, CmdArgs args) {
@@ -406,6 +417,8 @@ void IncrbyfloatCmd(Client& c, CmdArgs args) {
   OpResult<std::string> r = IncrByFloat(c.db(), args[1], args[2]);
   if (!r.ok()) return ReplyError(c, r.status());
   NotifyKeyspaceEvent(kNotifyString, "incrbyfloat", args[1], c.db_index());
+  // The float formatting of the replaying server must not matter: propagated as the result.
+  PropagateInstead(c, {"SET", args[1], r.value(), "KEEPTTL"});
   c.reply.Bulk(r.value());
 }
 

@@ -399,6 +399,12 @@ void PopGeneric(Client& c, CmdArgs keys, bool max, int64_t count, PopShape shape
   Srv().stats.dirty += n;
   ZsetDeleteIfEmpty(c.db(), e);
   NotifyMaybeEmptied(kNotifyZset, max ? "zpopmax" : "zpopmin", key, c.db());
+  if (!shape.emit_key) return;  // ZPOPMIN/ZPOPMAX replay as sent
+  // BZPOP* as ZPOP* key; ZMPOP/BZMPOP as ZPOP* key popped.
+  std::string_view pop = max ? "ZPOPMAX" : "ZPOPMIN";
+  fmt::format_int popped(n);
+  if (count == -1) return PropagateInstead(c, {pop, key});
+  PropagateInstead(c, {pop, key, Digits(popped)});
 }
 
 void ZpopGeneric(Client& c, CmdArgs args, bool max) {

@@ -240,8 +240,8 @@ size_t StreamIndex::HeapBytes() const {
 
 // ---- iteration ----
 
-StreamIterator::StreamIterator(const StreamIndex& idx, StreamID start, StreamID end, bool rev)
-    : nodes_(&idx.nodes()), start_(start), end_(end), rev_(rev) {
+StreamIterator::StreamIterator(const StreamIndex& idx, StreamID start, StreamID end, bool rev, bool tombstones)
+    : nodes_(&idx.nodes()), start_(start), end_(end), rev_(rev), tombstones_(tombstones) {
   it_ = nodes_->upper_bound(rev ? end : start);
   if (it_ != nodes_->begin()) {
     --it_;
@@ -306,7 +306,7 @@ bool StreamIterator::Next() {
     if (!rev_) {
       pos_ = ReadEntry(pos_);
       if (id_ > end_) break;
-      if ((flags_ & StreamIndex::kFlagDeleted) || id_ < start_) continue;
+      if (((flags_ & StreamIndex::kFlagDeleted) && !tombstones_) || id_ < start_) continue;
       return true;
     }
     Pos p = pos_;
@@ -314,7 +314,7 @@ bool StreamIterator::Next() {
     ReadEntry(p);
     pos_ = p == first_ ? Listpack::kNoPos : lp_->Prev(p);
     if (id_ < start_) break;
-    if ((flags_ & StreamIndex::kFlagDeleted) || id_ > end_) continue;
+    if (((flags_ & StreamIndex::kFlagDeleted) && !tombstones_) || id_ > end_) continue;
     return true;
   }
   done_ = true;

@@ -83,12 +83,12 @@ class StreamIndex {
   uint64_t length_ = 0;
 };
 
-// Walks the live entries with start <= ID <= end, forward or backward. The index must not change while an
-// iterator is in use.
+// Walks the live entries with start <= ID <= end, forward or backward (with tombstones: deleted ones too, whose
+// fields are not read). The index must not change while an iterator is in use.
 class StreamIterator {
  public:
-  StreamIterator(const StreamIndex& idx, StreamID start, StreamID end, bool rev);
-  // Moves to the next live entry in range; false when there is none.
+  StreamIterator(const StreamIndex& idx, StreamID start, StreamID end, bool rev, bool tombstones = false);
+  // Moves to the next entry in range; false when there is none.
   bool Next();
   StreamID id() const { return id_; }
   size_t num_fields() const { return fv_.size() / 2; }
@@ -107,7 +107,7 @@ class StreamIterator {
   const StreamIndex::NodeMap* nodes_;
   StreamIndex::NodeMap::const_iterator it_;
   StreamID start_, end_;
-  bool rev_;
+  bool rev_, tombstones_;
   bool done_ = false;
   const Listpack* lp_ = nullptr;
   Listpack::Pos pos_ = Listpack::kNoPos;    // the next entry's flags (forward) or lp-count (backward)

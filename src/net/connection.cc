@@ -113,6 +113,7 @@ void Connection::OnWritable() {
 
 void Connection::ProcessInput() {
   Server& srv = Srv();
+  srv.clock_fresh = false;
   RespParser::Limits lim;
   lim.max_bulk_len = Cfg().proto_max_bulk_len;
   while (qstart_ < qend_ && !closed_) {

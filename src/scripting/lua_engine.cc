@@ -27,6 +27,7 @@ int luaopen_bit(lua_State* L);
 #include "scripting/lua_resp.h"
 #include "server/config.h"
 #include "server/log.h"
+#include "server/propagate.h"
 #include "server/server.h"
 
 namespace corvid {
@@ -261,6 +262,7 @@ struct RunCtx {
   bool wrote = false;
   bool timed_out = false;
   bool killed = false;
+  int repl = 3;  // redis.set_repl flags: 1 AOF, 2 replicas
 };
 RunCtx* g_run = nullptr;
 
@@ -339,7 +341,9 @@ bool ScriptCommand(lua_State* L, bool raise) {
   Client& fake = *run.fake;
   std::string& out = fake.out.raw();
   out.clear();
+  bool muted = MutePropagation(!(run.repl & 1));
   Dispatch(fake, argv);
+  MutePropagation(muted);
   bool is_error = !out.empty() && out[0] == '-';
   PushRespAsLua(L, out.data(), out.data() + out.size());
   if (is_error) MarkErrorCounted(L);  // the dispatcher counted it
@@ -443,6 +447,7 @@ int LuaSetRepl(lua_State* L) {
   if (lua_gettop(L) != 1) return RaiseError(L, "redis.set_repl() requires two arguments.");
   int flags = static_cast<int>(lua_tonumber(L, -1));
   if (flags & ~3) return RaiseError(L, "Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.");
+  if (g_run) g_run->repl = flags;
   return 0;
 }
 

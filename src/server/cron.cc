@@ -77,6 +77,7 @@ void ResumeAfterPause() {
 
 void Tick() {
   Server& srv = Srv();
+  AnchorClock();
   UpdateClock();
   int64_t period_us = 1000000 / std::max<int64_t>(1, Cfg().hz);
   ActiveExpireCycle(period_us * kExpireCycleTimePercent / 100);

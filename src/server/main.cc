@@ -145,6 +145,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   signal(SIGPIPE, SIG_IGN);
+  InitClock();
   UpdateClock();
   srv.start_time_ms = srv.now_ms;
   srv.lastsave_s = srv.now_ms / 1000;

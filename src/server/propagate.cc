@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <string>
+#include <utility>
 
 namespace corvid {
 
@@ -20,6 +21,7 @@ int g_unit_first_db = 0, g_unit_last_db = 0;
 
 // The running command's choice (EnterCommandPropagation resets it, Leave restores the enclosing command's).
 bool g_prevented = false, g_forced = false;
+bool g_muted = false;
 
 std::string g_scratch;  // what is handed to the sink; keeps its capacity
 
@@ -64,7 +66,7 @@ void AppendRespCommand(std::string* out, std::span<const std::string_view> argv)
 }
 
 void PropagateCommand(int db, std::span<const std::string_view> argv) {
-  if (!g_sink) return;
+  if (!g_sink || g_muted) return;
   if (g_unit_depth == 0) {
     Emit(db, argv);
     return;
@@ -82,6 +84,8 @@ void PropagateCommand(int db, std::span<const std::string_view> argv) {
 void PropagateCommand(int db, std::initializer_list<std::string_view> argv) {
   PropagateCommand(db, std::span<const std::string_view>(argv.begin(), argv.size()));
 }
+
+bool MutePropagation(bool muted) { return std::exchange(g_muted, muted); }
 
 void PreventPropagation() { g_prevented = true; }
 

@@ -20,6 +20,9 @@ bool PropagationOn();
 // Adds argv (run in database db) to the current execution unit; outside a unit it is emitted at once.
 void PropagateCommand(int db, std::span<const std::string_view> argv);
 void PropagateCommand(int db, std::initializer_list<std::string_view> argv);
+// While muted, PropagateCommand and the commands' own propagation drop what they are given (a script's
+// redis.set_repl without REPL_AOF); deletions by expiry and eviction are still emitted. Returns the previous state.
+bool MutePropagation(bool muted);
 // The running command's own argv is not propagated (it propagated other commands, or nothing).
 void PreventPropagation();
 // The running command's argv is propagated even if it changed nothing (FLUSHALL on an empty dataset).

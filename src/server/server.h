@@ -43,6 +43,9 @@ struct Server {
   int64_t now_ms = 0;      // cached wall clock (ms), refreshed per command and per cron tick
   int64_t now_us = 0;
   uint32_t lru_clock = 0;  // seconds, 24 bits
+  // The clocks were read at the end of the previous command of the batch being processed: the next command may
+  // start from them instead of reading the clock again (cleared when a connection's input batch starts).
+  bool clock_fresh = false;
   std::mt19937_64 rng;
   int64_t lastsave_s = 0;
   std::string run_id;      // 40 hex chars
@@ -57,8 +60,13 @@ struct Server {
 extern Server g_server;
 inline Server& Srv() { return g_server; }
 inline Db& GetDb(int i) { return *Srv().dbs[i]; }
-// Refreshes the cached clocks (now_ms, now_us, lru_clock).
+// Refreshes the cached clocks (now_ms, now_us, lru_clock): the wall clock, read cheaply from the CPU's time-stamp
+// counter when it is stable (anchored to CLOCK_REALTIME by AnchorClock).
 void UpdateClock();
+// At start-up: measures the time-stamp counter's rate (20 ms) if the CPU's TSC is constant and nonstop.
+void InitClock();
+// Once per cron tick: re-anchors the counter-based clock to CLOCK_REALTIME and re-measures its rate.
+void AnchorClock();
 uint64_t Random64();
 // Monotonic clock in microseconds.
 int64_t MonotonicUs();

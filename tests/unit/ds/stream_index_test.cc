@@ -86,6 +86,23 @@ TEST(StreamIndexTest, DeleteMarksAndDropsEmptyNodes) {
   EXPECT_EQ(last, (StreamID{19, 0}));
 }
 
+TEST(StreamIndexTest, IteratorWithTombstonesSeesDeletedEntries) {
+  StreamIndex idx = Build(20, 10);
+  idx.Delete({1, 0});
+  idx.Delete({12, 0});
+  std::vector<StreamID> all;
+  StreamIterator it(idx, {0, 0}, StreamID::Max(), false, true);
+  while (it.Next()) all.push_back(it.id());
+  EXPECT_EQ(all, Seq(1, 20));
+  std::vector<StreamID> back;
+  StreamIterator rev(idx, {0, 0}, {12, 0}, true, true);
+  while (rev.Next()) back.push_back(rev.id());
+  ASSERT_FALSE(back.empty());
+  EXPECT_EQ(back.front(), (StreamID{12, 0}));
+  EXPECT_EQ(back.size(), 12u);
+  EXPECT_EQ(Ids(idx, {0, 0}, {2, 0}, false), Seq(2, 2));  // without: only the live ones
+}
+
 TEST(StreamIndexTest, TrimExactAndApprox) {
   StreamIndex idx = Build(50, 10);
   StreamIndex::TrimSpec approx;
