@@ -10,6 +10,7 @@
 #include "commands/dispatcher.h"
 #include "db/blocking.h"
 #include "db/tracking.h"
+#include "net/client_memory.h"
 #include "net/connection.h"
 #include "pubsub/pubsub.h"
 #include "server/config.h"
@@ -66,16 +67,16 @@ std::string ClientLine(const Client& c) {
   size_t obuf = c.out.size(), ocap = c.out.Capacity();
   std::string cmd = c.last_cmd ? c.last_cmd->fullname : "NULL";
   if (c.cur_cmd) cmd = c.cur_cmd->fullname;
-  size_t tot = qcap + ocap + sizeof(Client);
   return fmt::format(
       "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub={} psub={} ssub={} multi={} qbuf={} "
-      "qbuf-free={} argv-mem={} multi-mem=0 rbs={} rbp={} obl={} oll=0 omem={} tot-mem={} events=r cmd={} "
+      "qbuf-free={} argv-mem={} multi-mem={} rbs={} rbp={} obl={} oll=0 omem={} tot-mem={} events=r cmd={} "
       "user=default redir={} resp={}",
       c.id, c.addr, c.laddr, c.fd, c.name, (srv.now_ms - c.ctime_ms) / 1000,
       (srv.now_ms - c.last_interaction_ms) / 1000, ClientFlags(c), c.db_index(),
       SubscriptionCount(c, kSubChannel), SubscriptionCount(c, kSubPattern), SubscriptionCount(c, kSubShard),
       c.Has(kClientMulti) ? static_cast<int64_t>(c.multi_queue.size()) : -1, qbuf, qcap - qbuf, 0,
-      qcap, qbuf, obuf, obuf > ocap ? obuf : 0, tot, cmd, TrackingRedirect(c), c.reply.resp());
+      c.multi_queue.MemoryBytes(), qcap, qbuf, obuf, obuf > ocap ? obuf : 0, ClientMemoryUsage(c), cmd,
+      TrackingRedirect(c), c.reply.resp());
 }
 
 // ---- handlers ----

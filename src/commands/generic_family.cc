@@ -10,7 +10,6 @@
 #include "commands/cmd_util.h"
 #include "commands/command.h"
 #include "db/evict.h"
-#include "db/lazyfree.h"
 #include "db/notify.h"
 #include "db/tracking.h"
 #include "db/watch.h"
@@ -35,10 +34,7 @@ OpStatus RenameKey(Db& db, std::string_view src, std::string_view dst, bool nx) 
     if (nx) return OpStatus::kSkipped;
     db.Delete(dst);
   }
-  int64_t when = db.GetExpire(e);
-  Value v = db.Detach(e);
-  KeyEntry* ne = db.Add(dst, std::move(v));
-  if (when >= 0) db.SetExpire(ne, when);
+  db.MoveEntry(e, db, dst);
   NotifyKeyspaceEvent(kNotifyGeneric, "rename_from", src, db.index());
   NotifyKeyspaceEvent(kNotifyGeneric, "rename_to", dst, db.index());
   ++Srv().stats.dirty;
@@ -65,10 +61,7 @@ bool CopyKey(Db& src, std::string_view key, Db& dst, std::string_view dst_key, b
 bool MoveKey(Db& src, Db& dst, std::string_view key) {
   KeyEntry* e = src.FindWrite(key);
   if (!e || dst.FindWrite(key)) return false;
-  int64_t when = src.GetExpire(e);
-  Value v = src.Detach(e);
-  KeyEntry* ne = dst.Add(key, std::move(v));
-  if (when >= 0) dst.SetExpire(ne, when);
+  src.MoveEntry(e, dst, key);
   NotifyKeyspaceEvent(kNotifyGeneric, "move_from", key, src.index());
   NotifyKeyspaceEvent(kNotifyGeneric, "move_to", key, dst.index());
   ++Srv().stats.dirty;
@@ -83,8 +76,7 @@ void DelGeneric(Client& c, CmdArgs args, bool lazy) {
   for (size_t i = 1; i < args.size(); ++i) {
     KeyEntry* e = c.db().Find(args[i]);
     if (!e) continue;
-    if (lazy) FreeValueLazily(c.db().Detach(e));
-    else c.db().DeleteEntry(e);
+    c.db().DeleteEntry(e, lazy);
     ++n;
     NotifyKeyspaceEvent(kNotifyGeneric, "del", args[i], c.db_index());
   }
@@ -192,9 +184,14 @@ void CopyCmd(Client& c, CmdArgs args) {
 
 void DbsizeCmd(Client& c, CmdArgs) { c.reply.Int(static_cast<int64_t>(c.db().size())); }
 
-// FLUSHDB/FLUSHALL [ASYNC|SYNC]: false (after replying) on bad arguments.
-bool FlushArgs(Client& c, CmdArgs args) {
-  if (args.size() > 2 || (args.size() == 2 && !Is(args[1], "SYNC") && !Is(args[1], "ASYNC"))) {
+// FLUSHDB/FLUSHALL [ASYNC|SYNC]: sets *lazy (ASYNC, or lazyfree-lazy-user-flush without an argument); false
+// (after replying) on bad arguments.
+bool FlushArgs(Client& c, CmdArgs args, bool* lazy) {
+  if (args.size() == 1) {
+    *lazy = Cfg().lazyfree_lazy_user_flush;
+  } else if (args.size() == 2 && (Is(args[1], "SYNC") || Is(args[1], "ASYNC"))) {
+    *lazy = Is(args[1], "ASYNC");
+  } else {
     c.reply.Error(err::kSyntax);
     return false;
   }
@@ -202,20 +199,22 @@ bool FlushArgs(Client& c, CmdArgs args) {
 }
 
 void FlushdbCmd(Client& c, CmdArgs args) {
-  if (!FlushArgs(c, args)) return;
+  bool lazy;
+  if (!FlushArgs(c, args, &lazy)) return;
   TouchWatchedKeysInDb(c.db(), nullptr);
   TrackingInvalidateAll(&c);
-  Srv().stats.dirty += c.db().Clear();
+  Srv().stats.dirty += c.db().Clear(lazy);
   ForcePropagation();  // even when the database was empty (as Redis)
   c.reply.Ok();
 }
 
 void FlushallCmd(Client& c, CmdArgs args) {
-  if (!FlushArgs(c, args)) return;
+  bool lazy;
+  if (!FlushArgs(c, args, &lazy)) return;
   TrackingInvalidateAll(&c);
   for (auto& db : Srv().dbs) {
     TouchWatchedKeysInDb(*db, nullptr);
-    Srv().stats.dirty += db->Clear();
+    Srv().stats.dirty += db->Clear(lazy);
   }
   ++Srv().stats.dirty;
   c.reply.Ok();
@@ -281,7 +280,7 @@ void ExpireGeneric(Client& c, CmdArgs args, int64_t base_ms, bool seconds) {
       ((flags & kGt) && (when <= cur || cur == -1)) || ((flags & kLt) && cur != -1 && when >= cur))
     return c.reply.Int(0);
   if (when <= Srv().now_ms) {
-    db.DeleteEntry(e);
+    db.DeleteEntry(e, Cfg().lazyfree_lazy_expire);
     NotifyKeyspaceEvent(kNotifyGeneric, "del", args[1], c.db_index());
     PropagateDel(c, args[1]);
   } else {

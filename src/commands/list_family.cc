@@ -353,14 +353,14 @@ void BrpoplpushCmd(Client& c, CmdArgs args) {
   BlockingMove(c, args, ListWhere::kTail, ListWhere::kHead, deadline);
 }
 
-// The first non-empty list among keys (a re-run of a blocked command tries its ready key first): nullptr with
-// *wrong set when a key holds another type (a re-run skips such keys instead).
+// The first non-empty list among keys: nullptr with *wrong set when a key holds another type (a re-run of a
+// blocked command skips such keys instead, and looks at its ready key only).
 KeyEntry* FirstList(Client& c, std::span<const std::string_view> keys, bool skip_wrong, size_t* which,
                     bool* wrong) {
   *wrong = false;
-  size_t first = ReadyKeyIndex(c, keys);
-  for (size_t n = 0; n < keys.size(); ++n) {
-    size_t i = NthKeyReadyFirst(first, n);
+  const std::string* ready = BlockedRerunKey(c);
+  for (size_t i = 0; i < keys.size(); ++i) {
+    if (ready && keys[i] != *ready) continue;
     KeyEntry* e = c.db().FindWrite(keys[i]);
     if (!e) continue;
     if (e->val.type() != ObjType::kList) {

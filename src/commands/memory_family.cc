@@ -15,9 +15,14 @@ namespace {
 
 // ---- logic ----
 
-// Bytes a key costs: its entry (key, value header, chain link), the key's and the value's heap parts.
-// Collections are measured exactly, so SAMPLES does not change the figure.
-uint64_t KeyMemoryUsage(const KeyEntry& e) { return sizeof(KeyEntry) + e.key.HeapBytes() + e.val.HeapBytes(); }
+// Redis' OBJ_COMPUTE_SIZE_DEF_SAMPLES: elements measured when MEMORY USAGE has no SAMPLES.
+constexpr size_t kDefaultUsageSamples = 5;
+
+// Bytes a key costs: its entry (key, value header, chain link), the key's and the value's heap parts, a big
+// collection estimated from `samples` of its elements.
+uint64_t KeyMemoryUsage(const KeyEntry& e, size_t samples) {
+  return sizeof(KeyEntry) + e.key.HeapBytes() + e.val.HeapBytes(samples);
+}
 
 // Redis' getMemoryDoctorReport: the checks that apply to an instance without replicas or scripts.
 std::string MemoryDoctorReport() {
@@ -67,16 +72,18 @@ std::string MemoryDoctorReport() {
 // ---- handlers ----
 
 void MemoryUsageCmd(Client& c, CmdArgs args) {
+  size_t samples = kDefaultUsageSamples;
   for (size_t j = 3; j < args.size(); ++j) {
     if (!Is(args[j], "samples") || j + 1 >= args.size()) return c.reply.Error(err::kSyntax);
-    int64_t samples;
-    if (!ArgInt64(c, args[j + 1], &samples)) return;
-    if (samples < 0) return c.reply.Error(err::kSyntax);
+    int64_t n;
+    if (!ArgInt64(c, args[j + 1], &n)) return;
+    if (n < 0) return c.reply.Error(err::kSyntax);
+    samples = n == 0 ? Value::kAllSamples : static_cast<size_t>(n);
     ++j;
   }
   KeyEntry* e = c.db().Find(args[2]);
   if (!e) return c.reply.Null();
-  c.reply.Int(static_cast<int64_t>(KeyMemoryUsage(*e)));
+  c.reply.Int(static_cast<int64_t>(KeyMemoryUsage(*e, samples)));
 }
 
 void MemoryStatsCmd(Client& c, CmdArgs) {

@@ -226,7 +226,7 @@ void StatsSection(Out& o) {
   Field(o, "expired_time_cap_reached_count:0");
   Field(o, "expire_cycle_cpu_milliseconds:{}", st.expire_cycle_us / 1000);
   Field(o, "evicted_keys:{}", st.evicted_keys);
-  Field(o, "evicted_clients:0");
+  Field(o, "evicted_clients:{}", st.evicted_clients);
   Field(o, "total_eviction_exceeded_time:{}", EvictionExceededMs(false));
   Field(o, "current_eviction_exceeded_time:{}", EvictionExceededMs(true));
   Field(o, "keyspace_hits:{}", st.keyspace_hits);

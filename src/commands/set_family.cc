@@ -6,8 +6,10 @@
 
 #include "commands/cmd_util.h"
 #include "commands/command.h"
+#include "db/lazyfree.h"
 #include "db/notify.h"
 #include "db/set_type.h"
+#include "server/config.h"
 #include "server/propagate.h"
 #include "util/glob.h"
 
@@ -183,12 +185,14 @@ void SintercardCmd(Client& c, CmdArgs args) {
 
 using SetOp = Value (*)(SetList);
 
-// SUNION / SDIFF: the result as a set reply.
+// SUNION / SDIFF: the result as a set reply. The result set is freed as a server-side delete (lazily when
+// lazyfree-lazy-server-del and big), as Redis' sunionDiffGenericCommand does.
 void SetOpGeneric(Client& c, CmdArgs args, SetOp op) {
   std::vector<const Value*> sets;
   if (!ReadSets(c, args.subspan(1), &sets)) return;
   Value r = op(sets);
   ReplyMemberSet(c, SetMembers(r));
+  if (Cfg().lazyfree_lazy_server_del) FreeValueLazily(std::move(r));
 }
 
 // SINTERSTORE / SUNIONSTORE / SDIFFSTORE dst key...: stores the result (or deletes dst); replies its size.

@@ -509,8 +509,10 @@ void ReadGeneric(Client& c, CmdArgs args, bool xreadgroup) {
   std::vector<StreamID> ids(r.n);
   std::vector<bool> newest(r.n);  // ">" given
   std::vector<std::string> resolved;  // "$" resolved, for the blocked re-run
+  const std::string* ready = BlockedRerunKey(c);  // a re-run serves the stream that became ready only
   for (size_t i = 0; i < r.n; ++i) {
     std::string_view key = args[r.streams_at + i], ida = args[r.streams_at + r.n + i];
+    if (ready && key != *ready) continue;
     bool wrong;
     streams[i] = ReadLookup(c, key, rerun, &wrong);
     if (wrong) return ReplyError(c, OpStatus::kWrongType);

@@ -420,14 +420,17 @@ void ZpopminCmd(Client& c, CmdArgs args) { ZpopGeneric(c, args, false); }
 void ZpopmaxCmd(Client& c, CmdArgs args) { ZpopGeneric(c, args, true); }
 
 // Redis' blockingGenericZpopCommand: pops from the first non-empty key, else blocks (or replies a null array
-// where blocking is not allowed).
+// where blocking is not allowed). A blocked re-run looks at its ready key only, and only if it holds a zset.
 void BlockingPop(Client& c, CmdArgs args, CmdArgs keys, std::string_view timeout, bool max, int64_t count,
                  PopShape shape) {
   int64_t deadline;
   if (!ParseBlockTimeout(c, timeout, &deadline)) return;
-  size_t first = ReadyKeyIndex(c, keys);
-  for (size_t n = 0; n < keys.size(); ++n) {
-    size_t i = NthKeyReadyFirst(first, n);
+  const std::string* ready = BlockedRerunKey(c);
+  for (size_t i = 0; i < keys.size(); ++i) {
+    if (ready) {
+      KeyEntry* r = keys[i] == *ready ? c.db().Find(keys[i]) : nullptr;
+      if (!r || r->val.type() != ObjType::kZset) continue;
+    }
     bool ok;
     KeyEntry* e = WriteZset(c, keys[i], &ok);
     if (!ok) return;

@@ -37,7 +37,7 @@ std::unordered_map<Client*, BlockState> g_blocked;
 std::map<DbKey, std::deque<Client*>> g_waiting;  // FIFO per key
 std::vector<DbKey> g_ready;
 Client* g_rerunning = nullptr;  // the client whose command is being re-run
-std::string_view g_rerun_key;   // and the ready key it is re-run for
+const std::string* g_rerun_key = nullptr;  // and the ready key it is served from
 bool g_reblocked = false;       // set when the re-run blocked again
 bool g_serving = false;
 
@@ -129,12 +129,7 @@ void BlockOnKeys(Client& c, CmdArgs args, std::span<const std::string_view> keys
 
 bool IsBlockedRerun(const Client& c) { return g_rerunning == &c; }
 
-size_t ReadyKeyIndex(const Client& c, std::span<const std::string_view> keys) {
-  if (g_rerunning != &c) return 0;
-  for (size_t i = 0; i < keys.size(); ++i)
-    if (keys[i] == g_rerun_key) return i;
-  return 0;
-}
+const std::string* BlockedRerunKey(const Client& c) { return g_rerunning == &c ? g_rerun_key : nullptr; }
 
 void SignalKeyReady(const Db& db, std::string_view key) {
   if (g_waiting.empty()) return;
@@ -163,11 +158,12 @@ void ServeReadyKeys() {
         int saved_db = c->db_index();
         c->SelectDb(k.first);
         g_rerunning = c;
-        g_rerun_key = k.second;
+        g_rerun_key = &k.second;
         g_reblocked = false;
         c->flags &= ~kClientBlocked;
         Dispatch(*c, argv);
         g_rerunning = nullptr;
+        g_rerun_key = nullptr;
         if (g_reblocked) {
           c->flags |= kClientBlocked;
           c->SelectDb(saved_db);

@@ -1,12 +1,15 @@
 // Clients blocked on keys (BLPOP, BLMOVE, BZPOPMIN, BLMPOP, ...).
 //
 // A blocking command that finds nothing calls BlockOnKeys and replies nothing. Writes that may let it proceed
-// call SignalKeyReady; after the current command the dispatcher calls ServeBlockedClients, which re-runs the
-// blocked command of each client waiting on a ready key, in arrival order. A re-run that finds data replies and
-// unblocks the client; one that finds nothing calls BlockOnKeys again and keeps its place in the queue.
+// call SignalKeyReady; after the current command the dispatcher calls ServeBlockedClients, which takes the keys
+// in the order they became ready and re-runs the blocked command of each client waiting on one, in arrival
+// order. The re-run serves that key only (BlockedRerunKey), as Redis serves a client blocked on several keys
+// from the first of them to become ready. A re-run that finds data replies and unblocks the client; one that
+// finds nothing calls BlockOnKeys again and keeps its place in the queue.
 #pragma once
 #include <cstdint>
 #include <span>
+#include <string>
 #include <string_view>
 
 #include "commands/command.h"
@@ -27,11 +30,8 @@ void BlockOnKeys(Client& c, CmdArgs args, std::span<const std::string_view> keys
                  BlockTimeoutReply on_timeout);
 // True while c's blocked command is being re-run because a key it waits on was signalled.
 bool IsBlockedRerun(const Client& c);
-// The index in keys of the key c's re-run is for, or 0 when c is not being re-run. A blocking command tries that
-// key first (Redis serves a blocked client from the key that became ready, in the order keys became ready).
-size_t ReadyKeyIndex(const Client& c, std::span<const std::string_view> keys);
-// The n-th key to try when the key at index `first` goes first and the others keep their order.
-inline size_t NthKeyReadyFirst(size_t first, size_t n) { return n == 0 ? first : (n <= first ? n - 1 : n); }
+// During c's re-run: the ready key it is served from (the command must look at no other key); else nullptr.
+const std::string* BlockedRerunKey(const Client& c);
 // Notes that key may now serve blocked clients; cheap when nobody waits on it.
 void SignalKeyReady(const Db& db, std::string_view key);
 // Serves clients blocked on ready keys (re-running their commands). Cheap when nothing is ready.

@@ -18,7 +18,9 @@ void RegisterCollectionOps(ObjType t, const CollectionOps* ops) { g_ops[static_c
 
 void FreeCollection(ObjType t, ObjEnc e, void* ptr) { OpsFor(t).free(e, ptr); }
 
-size_t CollectionBytes(ObjType t, ObjEnc e, const void* ptr) { return OpsFor(t).bytes(e, ptr); }
+size_t CollectionBytes(ObjType t, ObjEnc e, const void* ptr, size_t samples) {
+  return OpsFor(t).bytes(e, ptr, samples);
+}
 
 void* CloneCollection(ObjType t, ObjEnc e, const void* ptr) { return OpsFor(t).clone(e, ptr); }
 

@@ -10,7 +10,7 @@ namespace corvid {
 
 struct CollectionOps {
   void (*free)(ObjEnc e, void* p);
-  size_t (*bytes)(ObjEnc e, const void* p);  // heap bytes held
+  size_t (*bytes)(ObjEnc e, const void* p, size_t samples);  // heap bytes held (Value::HeapBytes)
   void* (*clone)(ObjEnc e, const void* p);   // deep copy (COPY)
   // Adds the contents to d exactly as Redis' xorObjectDigest does for this type (DEBUG DIGEST).
   void (*digest)(const Value& v, Digest d);

@@ -1,9 +1,11 @@
 #include "db/db.h"
 
 #include <algorithm>
+#include <memory>
 
 #include "db/blocking.h"
 #include "db/evict.h"
+#include "db/lazyfree.h"
 #include "db/notify.h"
 #include "db/tracking.h"
 #include "persistence/rdb.h"
@@ -67,15 +69,17 @@ void Db::Overwrite(KeyEntry* e, Value&& v) {
   SignalStreamGone(e);
   bool had = e->val.has_expire();
   uint32_t lru = LfuPolicy() ? e->val.lru() : Srv().lru_clock;  // LFU keeps the counter (dbSetValue)
+  Value old = std::move(e->val);
   e->val = std::move(v);
   e->val.set_has_expire(had);
   e->val.set_lru(lru);
+  if (Cfg().lazyfree_lazy_server_del) FreeValueLazily(std::move(old));
 }
 
 bool Db::Delete(std::string_view key) {
   KeyEntry* e = Find(key);
   if (!e) return false;
-  DeleteEntry(e);
+  DeleteEntry(e, Cfg().lazyfree_lazy_server_del);
   return true;
 }
 
@@ -83,7 +87,11 @@ void Db::SignalStreamGone(const KeyEntry* e) {
   if (e->val.type() == ObjType::kStream) SignalKeyReady(*this, e->key.view());
 }
 
-void Db::DeleteEntry(KeyEntry* e) {
+void Db::DeleteEntry(KeyEntry* e, bool lazy) {
+  if (lazy) {
+    FreeValueLazily(Detach(e));
+    return;
+  }
   SignalStreamGone(e);
   RemoveExpire(e);
   keys_.UnlinkNode(e);
@@ -97,6 +105,15 @@ Value Db::Detach(KeyEntry* e) {
   Value v = std::move(e->val);
   delete e;
   return v;
+}
+
+KeyEntry* Db::MoveEntry(KeyEntry* e, Db& dst, std::string_view dst_key) {
+  int64_t when = GetExpire(e);
+  uint32_t lru = e->val.lru();  // RENAME/MOVE move the object itself, access bits included
+  KeyEntry* ne = dst.Add(dst_key, Detach(e));
+  ne->val.set_lru(lru);
+  if (when >= 0) dst.SetExpire(ne, when);
+  return ne;
 }
 
 int64_t Db::GetExpire(const KeyEntry* e) {
@@ -136,7 +153,7 @@ void Db::ExpireNow(KeyEntry* e) {
   PropagateDeletion(index_, e->key.view(), Cfg().lazyfree_lazy_expire);
   NotifyKeyspaceEvent(kNotifyExpired, "expired", e->key.view(), index_);
   TrackingInvalidateKey(e->key.view(), nullptr);
-  DeleteEntry(e);
+  DeleteEntry(e, Cfg().lazyfree_lazy_expire);
 }
 
 KeyEntry* Db::RandomKey() {
@@ -165,10 +182,17 @@ size_t Db::SampleKeys(KeyEntry** out, size_t n, bool volatile_only) {
   return got;
 }
 
-size_t Db::Clear() {
+size_t Db::Clear(bool lazy) {
   size_t n = keys_.size();
-  expires_.Clear([](ExpireEntry* x) { delete x; });
-  keys_.Clear([](KeyEntry* e) { delete e; });
+  if (lazy && n > 0) {
+    auto old = std::make_unique<Db>(index_);
+    keys_.Swap(old->keys_);
+    expires_.Swap(old->expires_);
+    FreeDbLazily(std::move(old));
+  } else {
+    expires_.Clear([](ExpireEntry* x) { delete x; });
+    keys_.Clear([](KeyEntry* e) { delete e; });
+  }
   expire_cursor_ = 0;
   avg_ttl_ = 0;
   return n;

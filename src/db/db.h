@@ -63,14 +63,18 @@ class Db {
   KeyEntry* AddHashed(std::string_view key, Value&& v, uint64_t hash);
   // Stores v at key, replacing any value; keeps the TTL only if keep_ttl. Returns the entry.
   KeyEntry* Set(std::string_view key, Value&& v, bool keep_ttl = false);
-  // Replaces the value of an existing entry (TTL kept).
+  // Replaces the value of an existing entry (TTL kept; LFU counter kept under an LFU policy). The old value is
+  // freed as a server-side delete: in the background when big and lazyfree-lazy-server-del (Redis' dbSetValue).
   void Overwrite(KeyEntry* e, Value&& v);
-  // Deletes key (and its TTL); false if absent.
+  // Deletes key (and its TTL) as a server-side delete (an overwritten destination, an empty STORE result):
+  // lazily when lazyfree-lazy-server-del, as Redis' dbDelete. False if absent.
   bool Delete(std::string_view key);
-  // Deletes an entry returned by Find*.
-  void DeleteEntry(KeyEntry* e);
-  // Unlinks an entry without freeing its value: the caller takes ownership (RENAME, MOVE, lazy free).
+  // Deletes an entry returned by Find*; when lazy a big value is freed on the background thread (db/lazyfree.h).
+  void DeleteEntry(KeyEntry* e, bool lazy = false);
+  // Unlinks an entry without freeing its value: the caller takes ownership (lazy free).
   Value Detach(KeyEntry* e);
+  // Moves entry e (value, TTL, LRU/LFU bits) to dst_key in dst, which must not exist there (RENAME, MOVE).
+  KeyEntry* MoveEntry(KeyEntry* e, Db& dst, std::string_view dst_key);
 
   // Absolute expire time in ms, or -1 if the key has none.
   int64_t GetExpire(const KeyEntry* e);
@@ -89,8 +93,9 @@ class Db {
   // Up to n entries (n <= 64) sampled from the keys, or only from those with a TTL when volatile_only, into
   // out (eviction sampling: fast, not uniform; expired keys included); returns how many.
   size_t SampleKeys(KeyEntry** out, size_t n, bool volatile_only);
-  // Deletes every key; returns how many there were.
-  size_t Clear();
+  // Deletes every key; returns how many there were. lazy: the tables are detached and freed on the background
+  // thread (FLUSHALL/FLUSHDB ASYNC), the db is empty at once.
+  size_t Clear(bool lazy = false);
   // SWAPDB swaps the owning pointers and renumbers both.
   void set_index(int i) { index_ = i; }
 

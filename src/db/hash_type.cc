@@ -47,9 +47,9 @@ size_t NodeBytes(const HashNode* n) {
   return malloc_usable_size(const_cast<HashNode*>(n)) + n->field.HeapBytes() + n->value.HeapBytes();
 }
 
-// Heap bytes. A big hashtable is estimated from the first buckets (at least 64 nodes), as Redis' MEMORY USAGE
-// samples rather than walking every element.
-size_t HashHeapBytes(ObjEnc e, const void* p) {
+// Heap bytes. A hashtable is estimated from its first `samples` nodes, as Redis' MEMORY USAGE samples rather
+// than walking every element.
+size_t HashHeapBytes(ObjEnc e, const void* p, size_t samples) {
   if (e == ObjEnc::kListpack) {
     const auto* lp = static_cast<const Listpack*>(p);
     return malloc_usable_size(const_cast<Listpack*>(lp)) +
@@ -61,12 +61,12 @@ size_t HashHeapBytes(ObjEnc e, const void* p) {
   uint64_t cursor = 0;
   do {
     cursor = t->dict.Scan(cursor, [&](HashNode* node) {
+      if (sampled == samples) return;
       ++sampled;
       sample_bytes += NodeBytes(node);
     });
-  } while (cursor != 0 && sampled < 64);
-  if (sampled == 0) return total;
-  return total + (cursor == 0 ? sample_bytes : sample_bytes * n / sampled);
+  } while (cursor != 0 && sampled < samples);
+  return total + ScaleSample(sample_bytes, sampled, n);
 }
 
 void* CloneHash(ObjEnc e, const void* p) {

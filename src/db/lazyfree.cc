@@ -6,6 +6,7 @@
 #include <mutex>
 #include <thread>
 
+#include "db/db.h"
 #include "db/value.h"
 
 namespace corvid {
@@ -29,12 +30,19 @@ class LazyFreer {
     thread_.join();
   }
 
-  void Push(Value&& v) {
+  // One thing to free: a value, or a whole database counting objects keys.
+  struct Job {
+    Value value;
+    std::unique_ptr<Db> db;
+    uint64_t objects = 1;
+  };
+
+  void Push(Job&& job) {
     {
       std::lock_guard<std::mutex> lock(mu_);
       if (!thread_.joinable()) thread_ = std::thread([this] { Run(); });
-      queue_.push_back(std::move(v));
-      pending_.fetch_add(1, std::memory_order_relaxed);
+      pending_.fetch_add(job.objects, std::memory_order_relaxed);
+      queue_.push_back(std::move(job));
     }
     cv_.notify_one();
   }
@@ -48,19 +56,20 @@ class LazyFreer {
     while (true) {
       cv_.wait(lock, [this] { return stop_ || !queue_.empty(); });
       if (queue_.empty()) return;  // stopping and drained
-      Value v = std::move(queue_.front());
+      Job job = std::move(queue_.front());
       queue_.pop_front();
       lock.unlock();
-      v = Value();  // the slow part, outside the lock
-      pending_.fetch_sub(1, std::memory_order_relaxed);
-      freed_.fetch_add(1, std::memory_order_relaxed);
+      uint64_t objects = job.objects;
+      job = Job();  // the slow part, outside the lock
+      pending_.fetch_sub(objects, std::memory_order_relaxed);
+      freed_.fetch_add(objects, std::memory_order_relaxed);
       lock.lock();
     }
   }
 
   std::mutex mu_;
   std::condition_variable cv_;
-  std::deque<Value> queue_;
+  std::deque<Job> queue_;
   bool stop_ = false;
   std::atomic<uint64_t> pending_{0}, freed_{0};
   std::thread thread_;
@@ -81,8 +90,13 @@ uint64_t FreeValueLazily(Value&& v) {
   if (v.IsString() || !ManyAllocations(v.encoding())) return 0;  // v is freed by the caller's scope
   size_t bytes = v.HeapBytes();
   if (bytes <= (v.encoding() == ObjEnc::kQuicklist ? kLazyThresholdQuicklistBytes : kLazyThresholdBytes)) return 0;
-  Freer().Push(std::move(v));
+  Freer().Push({std::move(v), nullptr, 1});
   return bytes;
+}
+
+void FreeDbLazily(std::unique_ptr<Db> db) {
+  uint64_t keys = db->size();
+  Freer().Push({Value(), std::move(db), keys});
 }
 
 uint64_t LazyfreePendingObjects() { return Freer().pending(); }

@@ -15,7 +15,12 @@ namespace {
 int ClampInt(int64_t v) { return static_cast<int>(std::clamp<int64_t>(v, INT_MIN, INT_MAX)); }
 
 void FreeList(ObjEnc, void* p) { delete static_cast<Quicklist*>(p); }
-size_t ListBytes(ObjEnc, const void* p) { return static_cast<const Quicklist*>(p)->HeapBytes(); }
+// Heap bytes, estimated from the first `samples` nodes as Redis' objectComputeSize.
+size_t ListBytes(ObjEnc, const void* p, size_t samples) {
+  const auto* ql = static_cast<const Quicklist*>(p);
+  size_t sampled = std::min(samples, ql->NodeCount());
+  return sizeof(Quicklist) + ScaleSample(ql->NodesBytes(sampled), sampled, ql->NodeCount());
+}
 void* CloneList(ObjEnc, const void* p) { return static_cast<const Quicklist*>(p)->Clone(); }
 
 // Redis' xorObjectDigest for lists: every element's text mixed in, head to tail.

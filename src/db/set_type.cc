@@ -83,16 +83,24 @@ void FreeSet(ObjEnc e, void* p) {
     FreeDict(static_cast<SetDict*>(p));
 }
 
-size_t SetBytes(ObjEnc e, const void* p) {
+// Heap bytes; a hashtable is estimated from its first `samples` members.
+size_t SetBytes(ObjEnc e, const void* p, size_t samples) {
   if (e == ObjEnc::kIntset) {
     const auto* is = static_cast<const Intset*>(p);
     return malloc_usable_size(const_cast<Intset*>(is)) +
            malloc_usable_size(const_cast<char*>(is->Bytes().data()));
   }
   auto* d = const_cast<SetDict*>(static_cast<const SetDict*>(p));
-  size_t n = malloc_usable_size(d) + d->BucketBytes();
-  d->ForEach([&](SetNode* node) { n += malloc_usable_size(node) + node->member.HeapBytes(); });
-  return n;
+  size_t sampled = 0, sample_bytes = 0;
+  uint64_t cursor = 0;
+  do {
+    cursor = d->Scan(cursor, [&](SetNode* node) {
+      if (sampled == samples) return;
+      ++sampled;
+      sample_bytes += malloc_usable_size(node) + node->member.HeapBytes();
+    });
+  } while (cursor != 0 && sampled < samples);
+  return malloc_usable_size(d) + d->BucketBytes() + ScaleSample(sample_bytes, sampled, d->size());
 }
 
 void* CloneSet(ObjEnc e, const void* p) {
@@ -424,7 +432,7 @@ OpResult<std::vector<std::string>> SetPopCount(Db& db, std::string_view key, uin
   size_t size = SetSize(e->val);
   if (count >= size) {  // everything: the whole set, and the key goes
     out = ToStrings(SetMembers(e->val), 0, size);
-    db.DeleteEntry(e);
+    db.DeleteEntry(e, Cfg().lazyfree_lazy_server_del);
   } else if ((size - count) * 5 > count) {  // a small part: draw and remove one at a time
     out.reserve(count);
     SetSampler s(e->val);

@@ -15,7 +15,8 @@ namespace {
 
 void FreeStream(ObjEnc, void* p) { delete static_cast<Stream*>(p); }
 
-size_t StreamBytes(ObjEnc, const void* p) {
+// Measured whole (samples is not used): streams are counted node by node, which is cheap.
+size_t StreamBytes(ObjEnc, const void* p, size_t) {
   const auto* s = static_cast<const Stream*>(p);
   // Rough per-element costs of the std::map nodes of groups, NACKs and consumers.
   constexpr size_t kMapNode = 48;

@@ -122,9 +122,9 @@ Value CloneValue(const Value& v) {
   return r;
 }
 
-size_t Value::HeapBytes() const {
+size_t Value::HeapBytes(size_t samples) const {
   if (type() == ObjType::kString) return IsInt() ? 0 : str().HeapBytes();
-  return CollectionBytes(type(), encoding(), As<void>());
+  return CollectionBytes(type(), encoding(), As<void>(), samples);
 }
 
 }  // namespace corvid

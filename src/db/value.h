@@ -79,8 +79,11 @@ class Value {
   bool has_expire() const { return flags_ & kHasExpire; }
   void set_has_expire(bool on) { flags_ = on ? (flags_ | kHasExpire) : (flags_ & ~kHasExpire); }
 
-  // Heap bytes held by the value beyond the entry itself (MEMORY USAGE, INFO).
-  size_t HeapBytes() const;
+  // Heap bytes held by the value beyond the entry itself (MEMORY USAGE, INFO, lazy free). A hashtable, skiplist
+  // or quicklist is estimated from its first `samples` elements (quicklist: nodes) scaled to its size, as Redis'
+  // objectComputeSize; kAllSamples measures every element.
+  size_t HeapBytes(size_t samples = kHeapBytesSamples) const;
+  static constexpr size_t kHeapBytesSamples = 64, kAllSamples = SIZE_MAX;
 
  private:
   static constexpr uint8_t kHasExpire = 1;
@@ -101,8 +104,14 @@ Value CloneValue(const Value& v);
 // Per-type collection hooks (db/collections.cc dispatches to the ops each family registers).
 // Frees a collection's payload.
 void FreeCollection(ObjType t, ObjEnc e, void* ptr);
-// Heap bytes of a collection payload.
-size_t CollectionBytes(ObjType t, ObjEnc e, const void* ptr);
+// Heap bytes of a collection payload, sampling as Value::HeapBytes.
+size_t CollectionBytes(ObjType t, ObjEnc e, const void* ptr, size_t samples);
+// The bytes of `total` elements estimated from `sampled` of them taking sample_bytes (Redis' objectComputeSize).
+inline size_t ScaleSample(size_t sample_bytes, size_t sampled, size_t total) {
+  return sampled ? static_cast<size_t>(static_cast<double>(sample_bytes) / static_cast<double>(sampled) *
+                                       static_cast<double>(total))
+                 : 0;
+}
 // A deep copy of a collection's payload.
 void* CloneCollection(ObjType t, ObjEnc e, const void* ptr);
 

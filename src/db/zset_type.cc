@@ -653,8 +653,8 @@ void FreeZset(ObjEnc e, void* p) {
     delete static_cast<ZsetSkiplist*>(p);
 }
 
-// Heap bytes. A big skiplist is estimated from its first 64 nodes, as Redis' MEMORY USAGE samples.
-size_t ZsetBytes(ObjEnc e, const void* p) {
+// Heap bytes. A skiplist is estimated from its first `samples` nodes, as Redis' MEMORY USAGE samples.
+size_t ZsetBytes(ObjEnc e, const void* p, size_t samples) {
   if (e == ObjEnc::kListpack) {
     const auto* lp = static_cast<const Listpack*>(p);
     return malloc_usable_size(const_cast<Listpack*>(lp)) + malloc_usable_size(const_cast<char*>(lp->Bytes().data()));
@@ -662,10 +662,9 @@ size_t ZsetBytes(ObjEnc e, const void* p) {
   auto* zs = const_cast<ZsetSkiplist*>(static_cast<const ZsetSkiplist*>(p));
   size_t total = malloc_usable_size(zs) + zs->dict.BucketBytes();
   size_t n = zs->zsl.Size(), sampled = 0, sample_bytes = 0;
-  for (const Node* node = zs->zsl.First(); node && sampled < 64; node = node->Next(), ++sampled)
+  for (const Node* node = zs->zsl.First(); node && sampled < samples; node = node->Next(), ++sampled)
     sample_bytes += malloc_usable_size(const_cast<Node*>(node)) + sizeof(ZsetEntry);
-  if (sampled == 0) return total;
-  return total + sample_bytes * n / sampled;
+  return total + ScaleSample(sample_bytes, sampled, n);
 }
 
 void* CloneZset(ObjEnc e, const void* p) {

@@ -104,6 +104,12 @@ class Dict {
         for (Node* n = t_[t].buckets[i]; n; n = n->next) fn(n);
   }
 
+  // Exchanges the contents (nodes, tables, rehash state) with o.
+  void Swap(Dict& o) {
+    std::swap(t_, o.t_);
+    std::swap(rehash_idx_, o.rehash_idx_);
+  }
+
   // Unlinks every node, calling destroy(Node*) on each; frees the bucket arrays.
   template <typename F>
   void Clear(F&& destroy) {

@@ -527,9 +527,10 @@ Quicklist::Stats Quicklist::GetStats() const {
   return s;
 }
 
-size_t Quicklist::HeapBytes() const {
-  size_t bytes = sizeof(Quicklist);
-  for (const Node* n = head_; n; n = n->next) bytes += sizeof(Node) + (n->compressed ? LzfBlobSize(n->lzf) : n->sz);
+size_t Quicklist::NodesBytes(size_t max_nodes) const {
+  size_t bytes = 0, seen = 0;
+  for (const Node* n = head_; n && seen < max_nodes; n = n->next, ++seen)
+    bytes += sizeof(Node) + (n->compressed ? LzfBlobSize(n->lzf) : n->sz);
   return bytes;
 }
 

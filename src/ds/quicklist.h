@@ -83,7 +83,9 @@ class Quicklist {
   };
   Stats GetStats() const;
   // Heap bytes held (list header, nodes, listpacks or their compressed form).
-  size_t HeapBytes() const;
+  size_t HeapBytes() const { return sizeof(Quicklist) + NodesBytes(SIZE_MAX); }
+  // Heap bytes of the first max_nodes nodes (node headers, listpacks or their compressed form).
+  size_t NodesBytes(size_t max_nodes) const;
   // Elements per node, head to tail (tests).
   std::vector<size_t> NodeSizes() const;
   // Checks links, counts, sizes and the compression invariant; on failure describes it in *why (tests).

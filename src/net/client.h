@@ -23,6 +23,10 @@ class QueuedCommands {
   void Get(size_t i, std::vector<std::string_view>* argv) const;
   size_t size() const { return cmd_first_arg_.size(); }
   void Clear();
+  // Bytes the queued commands take (0 when none are queued; the kept capacity is not counted).
+  size_t MemoryBytes() const {
+    return bytes_.size() + (arg_end_.size() + cmd_first_arg_.size()) * sizeof(size_t);
+  }
 
  private:
   std::string bytes_;
@@ -82,6 +86,7 @@ class Client {
   const Command* last_cmd = nullptr;
   const Command* cur_cmd = nullptr;
   int64_t obl_soft_since_ms = 0;  // when the output buffer first exceeded the soft limit (0 = not over)
+  size_t mem_usage = 0;           // ClientMemoryUsage when last measured, as counted in the clients' total
   Connection* conn = nullptr;     // the I/O side; nullptr for fake clients (scripts, AOF loading)
   QueuedCommands multi_queue;                   // commands queued after MULTI
   uint64_t tracking_redirect = 0;               // CLIENT TRACKING REDIRECT id (0 = none)

@@ -14,6 +14,7 @@
 #include "persistence/aof.h"
 #include "server/config.h"
 #include "server/log.h"
+#include "net/client_memory.h"
 #include "net/listener.h"
 #include "net/poller.h"
 #include "server/server.h"
@@ -95,11 +96,20 @@ void Connection::OnReadable() {
   ProcessInput();
   // With commands for the AOF pending, replies wait for the end of this batch (FlushPendingWrites writes the
   // AOF once, then every reply).
-  if (AofHasPending()) FlushSoon();
-  else Flush();
+  if (AofHasPending()) {
+    FlushSoon();
+    UpdateClientMemory(client_);
+  } else {
+    Flush();  // re-measures the client
+  }
+  // Client eviction is checked after each read and write, as Redis after processing input and in beforeSleep.
+  EvictClients();
 }
 
-void Connection::OnWritable() { Flush(); }
+void Connection::OnWritable() {
+  Flush();
+  EvictClients();
+}
 
 void Connection::ProcessInput() {
   Server& srv = Srv();
@@ -165,6 +175,11 @@ void Connection::Resume() {
 }
 
 void Connection::Flush() {
+  WriteOutput();
+  if (!closed_) UpdateClientMemory(client_);
+}
+
+void Connection::WriteOutput() {
   if (closed_) return;
   if (AofHasPending()) AofWritePending();  // no reply leaves before the writes it acknowledges are in the AOF
   Server& srv = Srv();
@@ -216,6 +231,7 @@ void FlushPendingWrites() {
     c->Flush();
   }
   batch.clear();
+  EvictClients();
 }
 
 void Connection::Close() {
@@ -224,6 +240,7 @@ void Connection::Close() {
   closed_ = true;
   PollerRemove(fd_);
   ::close(fd_);
+  ForgetClientMemory(client_);
   UnregisterClient(client_);
   client_.conn = nullptr;
 }

@@ -42,6 +42,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void EnsureReadRoom(size_t want);
   // Closes the client if its pending output passed client-output-buffer-limit (hard, or soft for long enough).
   bool OutputLimitReached();
+  // Flush without the client memory update.
+  void WriteOutput();
 
   int fd_;
   Client client_;

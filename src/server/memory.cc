@@ -10,8 +10,7 @@
 
 #include <algorithm>
 
-#include "net/client.h"
-#include "net/connection.h"
+#include "net/client_memory.h"
 #include "server/server.h"
 
 #ifdef CORVID_JEMALLOC
@@ -108,10 +107,7 @@ MemoryOverhead ReadMemoryOverhead() {
   o.stats = ReadMemoryStats();
   o.peak = g_peak;
   o.startup = g_startup;
-  for (auto& [id, c] : Srv().clients) {
-    size_t q = c->conn ? c->conn->QueryBufferCapacity() : 0;
-    o.clients_normal += q + c->out.Capacity() + sizeof(Client);
-  }
+  o.clients_normal = ClientsMemory();  // as Redis: the total kept for client eviction
   o.overhead_total = o.startup + o.clients_normal;
   for (auto& db : Srv().dbs) {
     if (db->size() == 0) continue;

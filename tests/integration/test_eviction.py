@@ -221,3 +221,32 @@ def test_object_idletime_under_lru(mm):
     assert mm.object("idletime", "i") <= 1
     with pytest.raises(redis.ResponseError, match="An LFU maxmemory policy is not selected"):
         mm.object("freq", "i")
+
+
+def test_rename_move_and_swapdb_keep_the_lfu_counter(mm):
+    mm.config_set("maxmemory-policy", "allkeys-lfu")
+    mm.set("src", "v")
+    payload = mm.dump("src")
+    mm.restore("k", 0, payload, frequency=100)
+    assert mm.object("freq", "k") == 100
+    assert mm.rename("k", "k2")
+    assert mm.object("freq", "k2") == 100
+    assert mm.move("k2", 1)
+    assert mm.swapdb(0, 1)
+    assert mm.object("freq", "k2") == 100
+    assert mm.copy("k2", "k3")  # a copy is a new object
+    assert mm.object("freq", "k3") == 5
+
+
+def test_swapdb_keeps_the_idle_time_and_rename_touches(mm):
+    mm.set("src", "v")
+    payload = mm.dump("src")
+    mm.restore("k", 0, payload, idletime=1000)
+    assert mm.swapdb(0, 1)
+    mm.execute_command("SELECT", 1)
+    try:
+        assert mm.object("idletime", "k") >= 1000
+        assert mm.rename("k", "k2")  # RENAME looks the key up for writing: an access
+        assert mm.object("idletime", "k2") <= 1
+    finally:
+        mm.execute_command("SELECT", 0)

@@ -163,6 +163,35 @@ def test_memory_usage_and_stats(r):
         assert stats_text == "Stats not supported for the current allocator"
 
 
+def test_memory_usage_samples(r):
+    """SAMPLES n measures n elements (list: nodes) and scales to the size; 0 measures all; 5 by default."""
+    def usage(key, samples=None):
+        return r.memory_usage(key) if samples is None else r.memory_usage(key, samples=samples)
+
+    # The first elements in iteration order are big, the rest small: few samples overestimate.
+    members = {"big%d" % i + "x" * 2000: i for i in range(5)}
+    members.update({"m%d" % i: 10 + i for i in range(2000)})
+    r.zadd("z", members)  # a skiplist is sampled in score order
+    r.rpush("l", *["y" * 100000] * 5)  # five 100 KB nodes, then nodes of small integers
+    for base in range(0, 50000, 5000):
+        r.rpush("l", *range(base, base + 5000))
+    for key in ("z", "l"):
+        exact = usage(key, 0)
+        assert usage(key) == usage(key, 5) > 3 * exact
+        assert usage(key, 100000) == exact
+        assert exact <= usage(key, 64) < usage(key, 5)
+    # Hashtables: measuring everything gives the payload's size, whatever order the table has.
+    r.hset("h", mapping={"f%d" % i: ("v" * 1000 if i % 2 else "v") for i in range(3000)})
+    r.sadd("s", *[("s%d" % i) + ("w" * 1000 if i % 2 else "") for i in range(3000)])
+    for key in ("h", "s"):
+        exact = usage(key, 0)
+        assert 1500 * 1000 < exact < 2 * 1500 * 1000
+        assert usage(key, 100000) == exact
+        assert usage(key) == usage(key, 5)
+    with pytest.raises(redis.ResponseError, match="syntax error"):
+        r.execute_command("MEMORY", "USAGE", "h", "SAMPLES", -1)
+
+
 def is_corvid(r):
     return "corvid_version" in r.info("server")
 

@@ -2,15 +2,20 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "db/lazyfree.h"
 #include "server/server.h"
 #include "util/numeric.h"
 
 namespace corvid {
 namespace {
+
+using namespace std::chrono_literals;
 
 constexpr int64_t kNow = 1'700'000'000'000;
 
@@ -369,6 +374,33 @@ TEST_F(DbTest, HousekeepShrinksSparseTables) {
   EXPECT_FALSE(db().keys().IsRehashing());
   for (int i = 0; i < 10; ++i) EXPECT_EQ(Get(db(), "h" + std::to_string(i)), "v");
   EXPECT_EQ(db().expires_size(), 10u);
+}
+
+TEST_F(DbTest, LazyClearEmptiesAtOnceAndFreesInTheBackground) {
+  uint64_t before = LazyfreedObjects();
+  for (int i = 0; i < 1000; ++i) {
+    KeyEntry* e = db().Set("k" + std::to_string(i), Value::String("v"));
+    if (i % 2) db().SetExpire(e, kNow + 1000);
+  }
+  EXPECT_EQ(db().Clear(/*lazy=*/true), 1000u);
+  EXPECT_EQ(db().size(), 0u);
+  EXPECT_EQ(db().expires_size(), 0u);
+  db().Set("again", Value::String("v"));  // the emptied tables take new keys
+  EXPECT_EQ(Get(db(), "again"), "v");
+  for (int i = 0; i < 5000 && LazyfreedObjects() < before + 1000; ++i) std::this_thread::sleep_for(1ms);
+  EXPECT_EQ(LazyfreedObjects(), before + 1000);
+  EXPECT_EQ(LazyfreePendingObjects(), 0u);
+}
+
+TEST_F(DbTest, MoveEntryKeepsTtlAndAccessBits) {
+  KeyEntry* e = db().Set("k", Value::String("v"));
+  db().SetExpire(e, kNow + 100);
+  e->val.set_lru(42);
+  KeyEntry* moved = db().MoveEntry(e, GetDb(3), "k2");
+  EXPECT_EQ(db().Find("k"), nullptr);
+  EXPECT_EQ(GetDb(3).Find("k2"), moved);
+  EXPECT_EQ(moved->val.lru(), 42u);
+  EXPECT_EQ(GetDb(3).GetExpire(moved), kNow + 100);
 }
 
 }  // namespace

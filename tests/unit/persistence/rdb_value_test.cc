@@ -193,7 +193,7 @@ TEST_F(RdbValueTest, DumpPayloadRoundTripAndChecks) {
 // A type with no RDB saver (5 is Redis' OBJ_MODULE): saving fails with an error instead of crashing.
 constexpr ObjType kUnsavable = static_cast<ObjType>(5);
 const CollectionOps kNoOps = {
-    [](ObjEnc, void*) {}, [](ObjEnc, const void*) -> size_t { return 0; },
+    [](ObjEnc, void*) {}, [](ObjEnc, const void*, size_t) -> size_t { return 0; },
     [](ObjEnc, const void*) -> void* { return nullptr; }, [](const Value&, Digest) {}};
 
 TEST_F(RdbValueTest, UnknownTypeFailsCleanly) {
