@@ -19,6 +19,7 @@
 #include "net/client.h"
 #include "net/listener.h"
 #include "persistence/aof_rewrite.h"
+#include "persistence/file_write.h"
 #include "persistence/fork_child.h"
 #include "persistence/mapped_file.h"
 #include "persistence/rdb.h"
@@ -498,12 +499,9 @@ bool WriteBase(const std::string& path, bool rdb) {
     return false;
   }
   std::string err;
-  bool ok = rdb ? RdbWriteDataset(fd, &err, true) : AofWriteDatasetAsCommands(fd, &err);
-  if (ok && fsync(fd) != 0) {
-    ok = false;
-    err = strerror(errno);
-  }
-  close(fd);
+  bool ok = WriteSyncClose(fd, &err, [rdb](int f, std::string* e) {
+    return rdb ? RdbWriteDataset(f, e, true) : AofWriteDatasetAsCommands(f, e);
+  });
   if (!ok) {
     LogWarning("Write error writing append only file on disk: {}", err);
     unlink(path.c_str());
@@ -612,11 +610,8 @@ bool InstallRewrite(pid_t pid) {
 
 void ReapRewrite() {
   int status;
-  pid_t p = waitpid(g_aof.child_pid, &status, WNOHANG);
-  if (p != g_aof.child_pid) return;
-  g_aof.child_pid = -1;
-  uint64_t cow = TakeChildCowSize(&g_aof.child_cow_fd);
-  if (cow) g_aof.last_cow_size = cow;
+  pid_t p = g_aof.child_pid;
+  if (!ReapSaveChild(&g_aof.child_pid, &g_aof.child_cow_fd, &g_aof.last_cow_size, &status)) return;
   g_aof.last_rewrite_time_sec = NowS() - g_aof.rewrite_start_s;
   g_aof.rewrite_start_s = -1;
   bool ok = false;

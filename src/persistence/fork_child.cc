@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -56,6 +57,13 @@ ForkedChild ForkSaveChild(const char* what, const std::function<bool()>& work) {
   }
   child.cow_fd = fds[0];
   return child;
+}
+
+bool ReapSaveChild(pid_t* pid, int* cow_fd, uint64_t* last_cow, int* status) {
+  if (waitpid(*pid, status, WNOHANG) != *pid) return false;
+  *pid = -1;
+  if (uint64_t cow = TakeChildCowSize(cow_fd)) *last_cow = cow;
+  return true;
 }
 
 uint64_t TakeChildCowSize(int* cow_fd) {

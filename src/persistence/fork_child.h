@@ -19,5 +19,8 @@ ForkedChild ForkSaveChild(const char* what, const std::function<bool()>& work);
 // The copy-on-write bytes a finished child reported on *cow_fd (0 if none); closes it and sets it to -1. Call
 // after reaping the child.
 uint64_t TakeChildCowSize(int* cow_fd);
+// Reaps the child *pid if it has exited (without waiting): *pid becomes -1, *status its wait status, *last_cow
+// the copy-on-write size it reported (kept when it reported none). False while it still runs.
+bool ReapSaveChild(pid_t* pid, int* cow_fd, uint64_t* last_cow, int* status);
 
 }  // namespace corvid

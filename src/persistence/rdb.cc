@@ -16,6 +16,7 @@
 #include "db/db.h"
 #include "net/listener.h"
 #include "persistence/aof.h"
+#include "persistence/file_write.h"
 #include "persistence/fork_child.h"
 #include "persistence/mapped_file.h"
 #include "persistence/rdb_value.h"
@@ -79,12 +80,7 @@ bool SaveToFile(const std::string& path) {
     return false;
   }
   std::string err;
-  bool ok = RdbWriteDataset(fd, &err);
-  if (ok && fsync(fd) != 0) {
-    ok = false;
-    err = strerror(errno);
-  }
-  close(fd);
+  bool ok = WriteSyncClose(fd, &err, [](int f, std::string* e) { return RdbWriteDataset(f, e); });
   if (!ok) {
     LogWarning("Write error saving DB on disk: {}", err);
     unlink(tmp.c_str());
@@ -368,11 +364,8 @@ void RdbCron() {
   int64_t now = NowS();
   if (g_state.child_pid != -1) {
     int status;
-    pid_t p = waitpid(g_state.child_pid, &status, WNOHANG);
-    if (p != g_state.child_pid) return;
-    g_state.child_pid = -1;
-    uint64_t cow = TakeChildCowSize(&g_state.child_cow_fd);
-    if (cow) g_state.last_cow_size = cow;
+    pid_t p = g_state.child_pid;
+    if (!ReapSaveChild(&g_state.child_pid, &g_state.child_cow_fd, &g_state.last_cow_size, &status)) return;
     g_state.last_bgsave_time_sec = now - g_state.bgsave_start_s;
     g_state.bgsave_start_s = -1;
     if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {

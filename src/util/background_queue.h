@@ -1,5 +1,5 @@
 // A background thread that runs jobs in the order they were queued (Redis' bio): work that touches no keyspace
-// state, such as fsync or closing a file. The thread starts with the first job and is joined on destruction
+// state the loop uses, such as fsync, closing a file, freeing detached values. The thread starts with the first job and is joined on destruction
 // after the queue is drained.
 #pragma once
 #include <atomic>
@@ -28,18 +28,19 @@ class BackgroundQueue {
   BackgroundQueue(const BackgroundQueue&) = delete;
   BackgroundQueue& operator=(const BackgroundQueue&) = delete;
 
-  void Push(Job&& job) {
+  // Queues job; weight is what it adds to pending() until it has run (then to done()).
+  void Push(Job&& job, uint64_t weight = 1) {
     {
       std::lock_guard<std::mutex> lock(mu_);
       if (!thread_.joinable()) thread_ = std::thread([this] { Loop(); });
-      queue_.push_back(std::move(job));
-      pending_.fetch_add(1, std::memory_order_relaxed);
+      queue_.push_back({std::move(job), weight});
+      pending_.fetch_add(weight, std::memory_order_relaxed);
     }
     cv_.notify_one();
   }
-  // Jobs queued or running.
+  // The weight of the jobs queued or running.
   uint64_t pending() const { return pending_.load(std::memory_order_acquire); }
-  // Jobs finished so far.
+  // The weight of the jobs finished so far.
   uint64_t done() const { return done_.load(std::memory_order_relaxed); }
 
  private:
@@ -48,21 +49,25 @@ class BackgroundQueue {
     while (true) {
       cv_.wait(lock, [this] { return stop_ || !queue_.empty(); });
       if (queue_.empty()) return;  // stopping and drained
-      Job job = std::move(queue_.front());
+      Entry e = std::move(queue_.front());
       queue_.pop_front();
       lock.unlock();
-      run_(job);  // the slow part, outside the lock
-      job = Job();
-      done_.fetch_add(1, std::memory_order_relaxed);
-      pending_.fetch_sub(1, std::memory_order_release);
+      run_(e.job);  // the slow part, outside the lock
+      e.job = Job();
+      done_.fetch_add(e.weight, std::memory_order_relaxed);
+      pending_.fetch_sub(e.weight, std::memory_order_release);
       lock.lock();
     }
   }
 
+  struct Entry {
+    Job job;
+    uint64_t weight;
+  };
   Run run_;
   std::mutex mu_;
   std::condition_variable cv_;
-  std::deque<Job> queue_;
+  std::deque<Entry> queue_;
   bool stop_ = false;
   std::atomic<uint64_t> pending_{0}, done_{0};
   std::thread thread_;

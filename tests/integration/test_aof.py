@@ -194,6 +194,14 @@ def test_corrupt_manifest_and_missing_file_refuse_to_start(start_server):
     assert "Invalid AOF manifest file format" in cor.output()
 
 
+def start_on_copy(srv, source):
+    """Restarts srv on a copy of source's AOF directory (in place of its own); returns srv."""
+    srv.stop()
+    shutil.rmtree(aof_dir(srv))
+    shutil.copytree(aof_dir(source), aof_dir(srv))
+    return srv.start()
+
+
 def test_redis_aof_dir_loads_into_corvid(redis_server, start_server):
     red = redis_server(["--appendonly", "yes"])
     rc = red.client(decode_responses=False)
@@ -204,11 +212,7 @@ def test_redis_aof_dir_loads_into_corvid(redis_server, start_server):
     rc.incr("counter")
     want_digest, want = digest(rc), dataset_snapshot(rc)
     red.stop()
-    cor = start_server(AOF)
-    cor.stop()
-    shutil.rmtree(aof_dir(cor))
-    shutil.copytree(aof_dir(red), aof_dir(cor))
-    cor.start()
+    cor = start_on_copy(start_server(AOF), red)
     cc = cor.client(decode_responses=False)
     assert digest(cc) == want_digest
     assert dataset_snapshot(cc) == want
@@ -235,11 +239,7 @@ def test_corvid_aof_dir_loads_into_redis(redis_server, start_server, rewrite):
     assert code == 0, out
     assert "All AOF files and manifest are valid" in out
     cor.stop()
-    red = redis_server(["--appendonly", "yes"])
-    red.stop()
-    shutil.rmtree(aof_dir(red))
-    shutil.copytree(aof_dir(cor), aof_dir(red))
-    red.start()
+    red = start_on_copy(redis_server(["--appendonly", "yes"]), cor)
     rc = red.client(decode_responses=False)
     assert digest(rc) == want_digest
     assert dataset_snapshot(rc) == want

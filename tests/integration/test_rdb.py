@@ -65,7 +65,7 @@ def fill_dataset(c):
 
 
 def dataset_snapshot(c):
-    """Contents, types, encodings and TTL presence of every key of dbs 0..3."""
+    """Contents, types, encodings and TTL presence of every key of dbs 0..3 (streams: XINFO STREAM FULL)."""
     out = {}
     for db in range(4):
         c.execute_command("SELECT", db)
@@ -80,6 +80,8 @@ def dataset_snapshot(c):
                 v = sorted(c.smembers(k))
             elif t == b"zset":
                 v = c.zrange(k, 0, -1, withscores=True)
+            elif t == b"stream":
+                v = c.execute_command("XINFO", "STREAM", k, "FULL")
             else:
                 v = sorted(c.hgetall(k).items())
             out[(db, k)] = (t, enc, v, c.ttl(k) > 0)

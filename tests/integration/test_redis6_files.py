@@ -7,32 +7,16 @@ import shutil
 
 import pytest
 
-from test_rdb import DEBUG, digest, redis_server  # noqa: F401 (fixture)
+from test_rdb import DEBUG, dataset_snapshot, digest, redis_server  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.corvid_only
 
 DATA = os.path.join(os.path.dirname(__file__), "..", "data")
 
 
-def snapshot(c):
-    """Type, encoding, contents and TTL presence of every key in dbs 0..3 (streams: XINFO STREAM FULL)."""
-    out = {}
-    for db in range(4):
-        c.execute_command("SELECT", db)
-        for k in c.keys("*"):
-            t = c.type(k)
-            read = {b"string": c.get, b"list": lambda k: c.lrange(k, 0, -1), b"set": lambda k: sorted(c.smembers(k)),
-                    b"zset": lambda k: c.zrange(k, 0, -1, withscores=True),
-                    b"hash": lambda k: sorted(c.hgetall(k).items()),
-                    b"stream": lambda k: c.execute_command("XINFO", "STREAM", k, "FULL")}[t]
-            out[(db, k)] = (t, c.object("encoding", k), read(k), c.ttl(k) > 0)
-    c.execute_command("SELECT", 0)
-    return out
-
-
 def loaded_state(srv):
     c = srv.client(decode_responses=False)
-    return digest(c), snapshot(c)
+    return digest(c), dataset_snapshot(c)
 
 
 def start_with_file(factory, fixture, target, args):
