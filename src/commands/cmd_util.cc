@@ -9,7 +9,6 @@
 #include <string>
 #include <vector>
 
-#include "persistence/rdb.h"
 #include "server/config.h"
 #include "server/propagate.h"
 #include "server/server.h"
@@ -128,7 +127,7 @@ bool ArgDbIndex(Client& c, std::string_view arg, int* out) {
 }
 
 void PropagateInstead(Client& c, std::span<const std::string_view> argv) {
-  if (!PropagationOn() || Rdb().loading) return;  // commands replayed from the AOF are not written again
+  if (!PropagationOn()) return;
   PropagateCommand(c.db_index(), argv);
   PreventPropagation();
 }

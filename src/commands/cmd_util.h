@@ -61,10 +61,6 @@ void ReplyScan(Client& c, uint64_t cursor, std::span<const std::string_view> ite
 // Parses a database index for SELECT/MOVE/COPY-style arguments: *out in range, else replies and false.
 bool ArgDbIndex(Client& c, std::string_view arg, int* out);
 
-}  // namespace corvid
-
-namespace corvid {
-
 // Propagation by effect (server/propagate.h) for handlers whose own argv would replay differently. Each is a
 // no-op when propagation is off, and replaces the running command's argv in what is propagated.
 // The digits of n, as an argument to propagate.

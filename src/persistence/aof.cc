@@ -861,7 +861,11 @@ bool AofReload() {
   for (auto& db : Srv().dbs) db->Clear();
   AofReadManifest();
   bool loaded_any;
-  if (!LoadFiles(&loaded_any)) return false;
+  // What the files replay is in them already: nothing is propagated meanwhile.
+  SetPropagationSink(nullptr);
+  bool ok = LoadFiles(&loaded_any);
+  if (g_aof.on) SetPropagationSink(Feed);
+  if (!ok) return false;
   LogWarning("Append Only File loaded by DEBUG LOADAOF");
   return true;
 }
