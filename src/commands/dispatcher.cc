@@ -187,12 +187,11 @@ void DispatchOne(Client& c, CmdArgs argv) {
     ++cmd->rejected_calls;
     return;
   }
-  if (RdbWritesRefused() && ((cmd->flags & kCmdWrite) || cmd->name == "ping")) {
-    Reject(c, cmd, err::kMisconf);
-    return;
-  }
-  if (AofWritesRefused() && ((cmd->flags & kCmdWrite) || cmd->name == "ping")) {
-    Reject(c, cmd, fmt::format(fmt::runtime(err::kAofMisconf), Aof().last_write_error));
+  // -MISCONF after a failed background save or AOF write (Redis' writeCommandsDeniedByDiskError).
+  bool rdb_error = RdbWritesRefused();
+  if ((rdb_error || AofWritesRefused()) && ((cmd->flags & kCmdWrite) || cmd->name == "ping")) {
+    Reject(c, cmd, rdb_error ? std::string(err::kMisconf)
+                             : fmt::format(fmt::runtime(err::kAofMisconf), Aof().last_write_error));
     return;
   }
   if (Rdb().loading && !(cmd->flags & kCmdLoading)) {

@@ -107,13 +107,19 @@ void EndExecutionUnit() {
     g_unit.clear();
     return;
   }
+  bool select = g_unit_first_db != g_sink_db;
+  g_sink_db = g_unit_last_db;
+  if (ops == 1 && !select) {  // the common case: the unit is handed over as it is
+    g_sink(g_unit);
+    g_unit.clear();
+    return;
+  }
   g_scratch.clear();
-  if (g_unit_first_db != g_sink_db) AppendSelect(&g_scratch, g_unit_first_db);
+  if (select) AppendSelect(&g_scratch, g_unit_first_db);
   if (ops > 1) g_scratch.append("*1\r\n$5\r\nMULTI\r\n");
   g_scratch.append(g_unit);
   if (ops > 1) g_scratch.append("*1\r\n$4\r\nEXEC\r\n");
   g_unit.clear();
-  g_sink_db = g_unit_last_db;
   g_sink(g_scratch);
 }
 
