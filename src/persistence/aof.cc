@@ -521,6 +521,7 @@ bool StartRewrite() {
   AofWritePending();
   int64_t seq = g_manifest.incr_seq + 1;
   AofFile incr{IncrName(seq), seq};
+  int new_fd = -1;
   if (g_aof.on) {
     int fd = OpenIncr(incr.name, true);
     if (fd < 0) return false;
@@ -537,8 +538,7 @@ bool StartRewrite() {
       }
     }
     g_manifest.incr_seq = seq;
-    SwitchIncrFile(fd, 0);
-    SetPropagationSink(Feed);
+    new_fd = fd;
     LogNotice("Creating AOF incr file {} on background rewrite", incr.name);
   }
   g_rewrite_incr_seq = g_aof.on ? seq : g_manifest.incr_seq + 1;
@@ -550,6 +550,12 @@ bool StartRewrite() {
     LogNotice("Successfully created the temporary AOF base file {}", tmp);
     return true;
   });
+  // Commands go to the new incr file from now on. Switched after the fork: handing the old file to the fsync
+  // thread wakes it, and a fork while another thread is inside the allocator can deadlock the child (ASan).
+  if (new_fd >= 0) {
+    SwitchIncrFile(new_fd, 0);
+    SetPropagationSink(Feed);
+  }
   pid_t pid = child.pid;
   if (pid < 0) {
     LogWarning("Can't rewrite append only file in background: fork: {}", strerror(errno));
