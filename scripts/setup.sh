@@ -4,7 +4,7 @@
 set -euo pipefail
 PKGS=(build-essential cmake ninja-build ccache pkg-config libasio-dev libspdlog-dev libfmt-dev libjemalloc-dev
       libgtest-dev libgmock-dev libbenchmark-dev liblua5.1-0-dev lua-cjson-dev lua-bitop-dev libssl-dev
-      redis-server redis-tools python3 python3-pytest python3-redis)
+      redis-server redis-tools python3 python3-pytest python3-redis openssl)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
