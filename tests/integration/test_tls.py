@@ -1,6 +1,6 @@
 """TLS on tls-port: redis-py and redis-cli over TLS, client certificates, protocols, run-time reconfiguration.
 
-Certificates are made per test session with the openssl command (a CA, a server certificate for 127.0.0.1 and a
+Certificates are made once per module by bench/make_test_certs.sh (a CA, a server certificate for 127.0.0.1 and a
 client certificate). Every test also passes against redis-server 7.0.15 (CORVID_SERVER=/usr/bin/redis-server).
 """
 import os
@@ -12,24 +12,13 @@ import threading
 import pytest
 import redis
 
-from conftest import REDIS_CLI, free_port, wait_until
-
-
-def openssl(*args, cwd):
-    subprocess.run(["openssl"] + list(args), cwd=cwd, check=True, capture_output=True)
+from conftest import REDIS_CLI, REPO, free_port, wait_until
 
 
 @pytest.fixture(scope="module")
 def certs(tmp_path_factory):
     d = tmp_path_factory.mktemp("tls")
-    openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.crt", "-days", "2",
-            "-subj", "/CN=corvid-test-ca", cwd=d)
-    (d / "ext").write_text("subjectAltName=IP:127.0.0.1,DNS:localhost\n")
-    for name, cn in (("server", "127.0.0.1"), ("client", "client")):
-        openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", name + ".key", "-out", name + ".csr",
-                "-subj", "/CN=" + cn, cwd=d)
-        openssl("x509", "-req", "-in", name + ".csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial",
-                "-out", name + ".crt", "-days", "2", "-extfile", "ext", cwd=d)
+    subprocess.run(["bash", os.path.join(REPO, "bench", "make_test_certs.sh"), str(d)], check=True)
     return {k: str(d / (k.replace("_", "."))) for k in
             ("ca_crt", "server_crt", "server_key", "client_crt", "client_key")}
 
