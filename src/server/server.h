@@ -43,6 +43,9 @@ struct Server {
   int64_t now_ms = 0;      // cached wall clock (ms), refreshed per command and per cron tick
   int64_t now_us = 0;
   uint32_t lru_clock = 0;  // seconds, 24 bits
+  // While a script runs, keys expire by the time it started (Redis' scriptTimeSnapshot): what the script read
+  // stays readable to its end, and its propagated writes replay the same. -1 otherwise.
+  int64_t script_time_ms = -1;
   // The clocks were read at the end of the previous command of the batch being processed: the next command may
   // start from them instead of reading the clock again (cleared when a connection's input batch starts).
   bool clock_fresh = false;
