@@ -146,7 +146,7 @@ bool Db::IsExpired(KeyEntry* e) {
   if (Rdb().loading) return false;  // expired after loading: a replayed AOF may still use the key (as Redis)
   int64_t when = GetExpire(e);
   const Server& srv = Srv();
-  int64_t now = srv.script_time_ms >= 0 ? srv.script_time_ms : srv.now_ms;
+  int64_t now = srv.expire_time_ms >= 0 ? srv.expire_time_ms : srv.now_ms;
   return when >= 0 && now > when;  // Redis' keyIsExpired: expired once now > when
 }
 
