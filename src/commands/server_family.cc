@@ -14,6 +14,7 @@
 #include "db/tracking.h"
 #include "pubsub/pubsub.h"
 #include "persistence/aof.h"
+#include "persistence/fork_child.h"
 #include "persistence/rdb.h"
 #include "scripting/eval_scripts.h"
 #include "scripting/functions.h"
@@ -155,12 +156,14 @@ void PersistenceSection(Out& o) {
   int64_t now_s = s.now_ms / 1000;
   Field(o, "loading:{}", r.loading ? 1 : 0);
   Field(o, "async_loading:0");
-  Field(o, "current_cow_peak:0");
-  Field(o, "current_cow_size:0");
-  Field(o, "current_cow_size_age:0");
-  Field(o, "current_fork_perc:0.00");
-  Field(o, "current_save_keys_processed:0");
-  Field(o, "current_save_keys_total:0");
+  const ChildProgress& cp = CurrentChildProgress();
+  Field(o, "current_cow_peak:{}", cp.cow_peak);
+  Field(o, "current_cow_size:{}", cp.cow_size);
+  Field(o, "current_cow_size_age:{}", cp.cow_updated_ms ? (Srv().now_ms - cp.cow_updated_ms) / 1000 : 0);
+  Field(o, "current_fork_perc:{:.2f}",
+        cp.keys_total ? 100.0 * static_cast<double>(cp.keys_processed) / static_cast<double>(cp.keys_total) : 0.0);
+  Field(o, "current_save_keys_processed:{}", cp.keys_processed);
+  Field(o, "current_save_keys_total:{}", cp.keys_total);
   if (r.loading) {
     int64_t elapsed = now_s - r.loading_start_s;
     double perc = r.loading_total_bytes ? 100.0 * r.loading_loaded_bytes / r.loading_total_bytes : 0;

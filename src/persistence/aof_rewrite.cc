@@ -13,6 +13,7 @@
 #include "db/set_type.h"
 #include "db/stream_type.h"
 #include "db/zset_type.h"
+#include "persistence/fork_child.h"
 #include "persistence/rdb_format.h"
 #include "scripting/functions.h"
 #include "server/config.h"
@@ -260,6 +261,7 @@ bool AofWriteDatasetAsCommands(int fd, std::string* err) {
     db.ForEach([&](KeyEntry* e) {
       if (!w.ok()) return;
       WriteKey(w, db, e);
+      ChildKeySaved();
       if (cfg.rdb_key_save_delay > 0) usleep(static_cast<useconds_t>(cfg.rdb_key_save_delay));
     });
   }

@@ -173,6 +173,7 @@ bool RdbWriteDataset(int fd, std::string* err, bool aof_base) {
         return;
       }
       WriteKey(w, db, e, type, compress);
+      ChildKeySaved();
       if (cfg.rdb_key_save_delay > 0) usleep(static_cast<useconds_t>(cfg.rdb_key_save_delay));
     });
     if (failed) return false;
@@ -365,6 +366,7 @@ void RdbCron() {
   if (g_state.child_pid != -1) {
     int status;
     pid_t p = g_state.child_pid;
+    PollChildProgress(g_state.child_cow_fd);
     if (!ReapSaveChild(&g_state.child_pid, &g_state.child_cow_fd, &g_state.last_cow_size, &status)) return;
     g_state.last_bgsave_time_sec = now - g_state.bgsave_start_s;
     g_state.bgsave_start_s = -1;

@@ -514,3 +514,31 @@ def test_functions_survive_debug_reload(start_server):
     cc.execute_command("FUNCTION", "LOAD", FUNCTION_LIB)
     assert cc.execute_command("DEBUG", "RELOAD") == "OK"
     assert cc.execute_command("FCALL_RO", "rdbro", 0) == 1
+
+
+def test_bgsave_progress_fields(start_server, redis_server):
+    # While the child saves, INFO persistence reports its progress as Redis 7.0 does (the child reports every
+    # 1024 keys, at most once a second); the fields return to 0 when it ends. Checked on both servers.
+    for srv in (start_server(DEBUG), redis_server()):
+        c = srv.client()
+        c.execute_command("DEBUG", "POPULATE", 20000)
+        c.config_set("rdb-key-save-delay", 100)  # microseconds per key: 2-4 s in all
+        assert c.bgsave() is True
+
+        def reported():
+            info = c.info("persistence")
+            return info if info["current_save_keys_processed"] > 0 else None
+
+        info = wait_until(reported, limit=30)
+        assert info, c.info("persistence")
+        assert info["current_save_keys_total"] == 20000
+        assert 0 < info["current_save_keys_processed"] < 20000
+        assert info["current_fork_perc"] == round(100 * info["current_save_keys_processed"] / 20000, 2)
+        assert info["current_cow_size"] <= info["current_cow_peak"]
+        c.config_set("rdb-key-save-delay", 0)  # the child keeps the value it forked with
+        assert wait_until(lambda: c.info("persistence")["rdb_bgsave_in_progress"] == 0, limit=60)
+        info = c.info("persistence")
+        for field in ("current_save_keys_total", "current_save_keys_processed", "current_cow_size",
+                      "current_cow_peak", "current_fork_perc"):
+            assert info[field] == 0, (field, info)
+        assert info["rdb_last_bgsave_status"] == "ok"
