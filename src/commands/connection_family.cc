@@ -59,8 +59,15 @@ std::string ClientFlags(const Client& c) {
   return f;
 }
 
-// One CLIENT LIST line (without the newline), with the fields Redis 7.0 prints, in its order.
-std::string ClientLine(const Client& c) {
+// One CLIENT LIST line (without the newline), with the fields Redis 7.0 prints, in its order. The caller, which
+// runs args, counts them as its argv-mem; a blocked client counts its command's arguments.
+std::string ClientLine(const Client& c, const Client& caller, CmdArgs args) {
+  size_t argv_mem = 0;
+  if (&c == &caller) {
+    for (std::string_view a : args) argv_mem += a.size();
+  } else {
+    argv_mem = BlockedArgvBytes(c);
+  }
   Server& srv = Srv();
   size_t qbuf = c.conn ? c.conn->QueryBufferBytes() : 0;
   size_t qcap = c.conn ? c.conn->QueryBufferCapacity() : 0;
@@ -74,7 +81,7 @@ std::string ClientLine(const Client& c) {
       c.id, c.addr, c.laddr, c.fd, c.name, (srv.now_ms - c.ctime_ms) / 1000,
       (srv.now_ms - c.last_interaction_ms) / 1000, ClientFlags(c), c.db_index(),
       SubscriptionCount(c, kSubChannel), SubscriptionCount(c, kSubPattern), SubscriptionCount(c, kSubShard),
-      c.Has(kClientMulti) ? static_cast<int64_t>(c.multi_queue.size()) : -1, qbuf, qcap - qbuf, 0,
+      c.Has(kClientMulti) ? static_cast<int64_t>(c.multi_queue.size()) : -1, qbuf, qcap - qbuf, argv_mem,
       c.multi_queue.MemoryBytes(), qcap, qbuf, obuf, obuf > ocap ? obuf : 0, ClientMemoryUsage(c), cmd,
       TrackingRedirect(c), c.reply.resp());
 }
@@ -236,13 +243,13 @@ void ClientListCmd(Client& c, CmdArgs args) {
   std::sort(sel.begin(), sel.end(), [](const Client* a, const Client* b) { return a->id < b->id; });
   std::string out;
   for (const Client* cl : sel) {
-    out += ClientLine(*cl);
+    out += ClientLine(*cl, c, args);
     out += '\n';
   }
   c.reply.Verbatim(out);
 }
 
-void ClientInfoCmd(Client& c, CmdArgs) { c.reply.Verbatim(ClientLine(c) + "\n"); }
+void ClientInfoCmd(Client& c, CmdArgs args) { c.reply.Verbatim(ClientLine(c, c, args) + "\n"); }
 
 // CLIENT KILL addr | KILL <filter> <value> ...: closes matching clients (other than the caller unless SKIPME no).
 void ClientKillCmd(Client& c, CmdArgs args) {

@@ -194,6 +194,14 @@ bool UnblockClient(Client& c, bool with_error) {
 
 void ForgetBlockedClient(Client& c) { Unregister(c); }
 
+size_t BlockedArgvBytes(const Client& c) {
+  auto it = g_blocked.find(const_cast<Client*>(&c));
+  if (it == g_blocked.end()) return 0;
+  size_t n = 0;
+  for (const std::string& a : it->second.argv) n += a.size();
+  return n;
+}
+
 size_t BlockedClientCount() { return g_blocked.size(); }
 
 }  // namespace corvid

@@ -46,5 +46,7 @@ bool UnblockClient(Client& c, bool with_error);
 void ForgetBlockedClient(Client& c);
 // Number of blocked clients (INFO blocked_clients).
 size_t BlockedClientCount();
+// The bytes of the arguments a blocked client's command keeps (CLIENT LIST argv-mem); 0 when c is not blocked.
+size_t BlockedArgvBytes(const Client& c);
 
 }  // namespace corvid

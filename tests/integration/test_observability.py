@@ -2,9 +2,12 @@
 depend on timing. Runs against Redis too (CORVID_SERVER=/usr/bin/redis-server)."""
 
 import subprocess
+import threading
 
 import pytest
 import redis
+
+from conftest import wait_until
 
 
 @pytest.fixture
@@ -248,7 +251,6 @@ def test_redis_cli_bigkeys_memkeys_hotkeys_and_stat(r, server):
 
 
 def test_unlink_and_lazy_user_del_free_big_values_in_the_background(r):
-    from conftest import wait_until
     r.config_resetstat()
     base = r.info("memory")["lazyfreed_objects"]
     r.hset("bigh", mapping={"f%d" % i: i for i in range(20000)})
@@ -265,3 +267,23 @@ def test_unlink_and_lazy_user_del_free_big_values_in_the_background(r):
         assert wait_until(lambda: r.info("memory")["lazyfreed_objects"] == base + 2)
     finally:
         r.config_set("lazyfree-lazy-user-del", "no")
+
+
+def test_client_list_argv_mem(server):
+    # argv-mem: the arguments of the command a client is running (the caller's own CLIENT LIST/INFO) or blocked
+    # in; 0 for idle clients. Same figures as Redis 7.0.15.
+    r = server.client()
+    info = dict(f.split("=", 1) for f in r.execute_command("CLIENT", "INFO").split())
+    assert info["argv-mem"] == "10"  # "client" + "info"
+    waiter = server.client()
+    wid = waiter.client_id()
+    t = threading.Thread(target=lambda: waiter.blpop("argv:key", 0))
+    t.start()
+    try:
+        assert wait_until(lambda: r.info("clients")["blocked_clients"] == 1)
+        lines = {int(c["id"]): c for c in r.client_list()}
+        assert lines[wid]["argv-mem"] == "14"  # "blpop" + "argv:key" + "0"
+        assert lines[r.client_id()]["argv-mem"] == "10"  # "client" + "list"
+    finally:
+        r.rpush("argv:key", "x")
+        t.join(timeout=30)
