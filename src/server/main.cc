@@ -192,17 +192,19 @@ int main(int argc, char** argv) {
   InitDatabases(static_cast<int>(cfg.databases));
   RegisterAllFamilies();
   InitPoller();
-  if (!StartListeners()) return 1;
-  if (cfg.daemonize || !cfg.pidfile.empty()) WritePidFile();
-  LogNotice("Server initialized");
-  bool loaded = cfg.appendonly ? AofLoadAtStartup() : RdbLoadAtStartup();
-  if (!cfg.appendonly) AofReadManifest();
-  if (!loaded) {
+  // A start-up failure closes what is open before returning (the event loop is destroyed before them).
+  auto fail_start = [] {
     StopListeners();
     CloseAllConnections();
     ShutdownPoller();
     return 1;
-  }
+  };
+  if (!StartListeners()) return fail_start();
+  if (cfg.daemonize || !cfg.pidfile.empty()) WritePidFile();
+  LogNotice("Server initialized");
+  bool loaded = cfg.appendonly ? AofLoadAtStartup() : RdbLoadAtStartup();
+  if (!cfg.appendonly) AofReadManifest();
+  if (!loaded) return fail_start();
 
   asio::signal_set signals(Io(), SIGTERM, SIGINT);
   std::function<void(const asio::error_code&, int)> on_signal = [&](const asio::error_code& ec, int sig) {
