@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "acl/acl.h"
 #include "commands/cmd_util.h"
 #include "corvid/errors.h"
 #include "db/blocking.h"
@@ -22,7 +23,7 @@
 
 namespace corvid {
 
-bool AuthRequired() { return !Cfg().requirepass.empty(); }
+bool AuthRequired() { return acl::AuthRequired(); }
 
 bool ClientIsPaused(const Client& c) {
   Server& srv = Srv();
@@ -123,6 +124,31 @@ bool ArityOk(const Command& cmd, size_t argc) {
 
 void DispatchOne(Client& c, CmdArgs argv);
 
+// The ACL check of a restricted user (Redis' ACLCheckAllPerm in processCommand, and again in EXEC for queued
+// commands): a denial is logged and replied; false then.
+bool AclAllows(Client& c, Command* cmd, CmdArgs argv) {
+  size_t idx = 0;
+  acl::Denial d = acl::CheckCommand(*c.user, *cmd, argv, &idx);
+  if (d == acl::Denial::kNone) return true;
+  bool in_exec = c.Has(kClientMulti) && c.Has(kClientDenyBlocking);
+  std::string object = d == acl::Denial::kCommand ? cmd->fullname : std::string(argv[idx]);
+  acl::AddLogEntry(c, d, c.Has(kClientMulti) ? acl::LogContext::kMulti : acl::LogContext::kToplevel,
+                   std::move(object), c.user->name);
+  if (in_exec) {
+    std::string_view why = d == acl::Denial::kCommand ? err::kNoPermExecCommand
+                           : d == acl::Denial::kKey   ? err::kNoPermExecKey
+                                                      : err::kNoPermExecChannel;
+    c.reply.Error(fmt::format(fmt::runtime(err::kNoPermExec), why));
+    CountError(c.reply.TakeLastError());
+    return false;
+  }
+  Reject(c, cmd,
+         d == acl::Denial::kCommand ? fmt::format(fmt::runtime(err::kNoPermCommand), cmd->fullname)
+         : d == acl::Denial::kKey   ? std::string(err::kNoPermKey)
+                                    : std::string(err::kNoPermChannel));
+  return false;
+}
+
 }  // namespace
 
 void Dispatch(Client& c, CmdArgs argv) {
@@ -171,10 +197,11 @@ void DispatchOne(Client& c, CmdArgs argv) {
     Reject(c, cmd, fmt::format(fmt::runtime(err::kWrongArity), cmd->fullname));
     return;
   }
-  if (!c.authenticated && !(cmd->flags & kCmdNoAuth)) {
+  if (!c.authenticated && !(cmd->flags & kCmdNoAuth) && AuthRequired()) {
     Reject(c, cmd, err::kNoAuth);
     return;
   }
+  if (c.user && c.user->restricted && !AclAllows(c, cmd, argv)) return;
   if (Cfg().maxmemory && !MemoryAllowsCommand(c, *cmd)) {
     // A refused EXEC aborts the transaction (Redis' execCommandAbort).
     bool exec = c.Has(kClientMulti) && cmd->name == "exec";
