@@ -71,7 +71,6 @@ inline constexpr std::string_view kAclDuplicateUser = "Duplicate user found. A u
 inline constexpr std::string_view kAclUsernameSpaces = "ERR Usernames can't contain spaces or null characters";
 inline constexpr std::string_view kAclUnmatchedParen = "ERR Unmatched parenthesis in acl selector starting at '{}'.";
 inline constexpr std::string_view kAclDeleteDefault = "ERR The 'default' user cannot be removed";
-inline constexpr std::string_view kAclNoUser = "ERR Can not find user '{}' in ACL";
 inline constexpr std::string_view kAclNoFile =
     "ERR This Redis instance is not configured to use an ACL file. You may want to specify users via the ACL "
     "SETUSER command and then issue a CONFIG REWRITE (assuming you have a Redis configuration file set) in order to "
@@ -93,8 +92,8 @@ inline constexpr std::string_view kNoPermChannel =
     "NOPERM this user has no permissions to access one of the channels used as arguments";
 // EXEC re-checks queued commands; {} = one of the three reasons below.
 inline constexpr std::string_view kNoPermExec =
-    "NOPERM ACLs rules changed between the moment the transaction was accumulated and its execution. The user is no "
-    "longer able to execute {}.";
+    "NOPERM ACLs rules changed between the moment the transaction was accumulated and the EXEC call. This command is "
+    "no longer allowed for the following reason: {}";
 inline constexpr std::string_view kNoPermExecCommand = "no permission to execute the command or subcommand";
 inline constexpr std::string_view kNoPermExecKey = "no permission to touch the specified keys";
 inline constexpr std::string_view kNoPermExecChannel = "no permission to access one of the channels used as arguments";
@@ -104,6 +103,20 @@ inline constexpr std::string_view kScriptNoPermKey =
     "The user executing the script can't access at least one of the keys mentioned in the command arguments";
 inline constexpr std::string_view kScriptNoPermChannel =
     "The user executing the script can't publish to the channel mentioned in the command";
+// Config file `user` lines and start-up (fatal; {} = the word named, the rule error).
+inline constexpr std::string_view kAclUserDeclaration = "Error in user declaration '{}': {}";
+inline constexpr std::string_view kAclUsernameSpacesConfig = "Spaces not allowed in ACL usernames";
+inline constexpr std::string_view kAclCriticalLoad = "Critical error while loading ACLs. Exiting.";
+inline constexpr std::string_view kAclStartupAbort = "Aborting Redis startup because of ACL errors: {}";
+// ACL LOAD (the ACL file's problems, concatenated; {} = file name, line number, ...).
+inline constexpr std::string_view kAclFileOpen = "Error loading ACLs, opening file '{}': {}";
+inline constexpr std::string_view kAclFileNoUser = "{}:{} should start with user keyword followed by the username. ";
+inline constexpr std::string_view kAclFileBadName = "'{}:{}: username '{}' contains invalid characters. ";
+inline constexpr std::string_view kAclFileDuplicate = "WARNING: Duplicate user '{}' found on line {}. ";
+inline constexpr std::string_view kAclFileUnmatchedParen = "{}:{}: Unmatched parenthesis in selector definition.";
+inline constexpr std::string_view kAclFileRule = "{}:{}: {}. ";
+inline constexpr std::string_view kAclFileNoChange =
+    "WARNING: ACL errors detected, no change to the previously active ACL rules was performed";
 inline constexpr std::string_view kAclUsersAndFile =
     "Configuring Redis with users defined in redis.conf and at the same setting an ACL file path is invalid. This "
     "setup is very likely to lead to configuration errors and security holes, please define either an ACL file or "

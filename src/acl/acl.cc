@@ -112,14 +112,14 @@ bool UserDirective(std::span<const std::string> argv, std::string* err) {
   State& st = St();
   for (const auto& pending : st.users_to_load) {
     if (pending[0] == argv[1]) {
-      *err = fmt::format("Error in user declaration '{}': {}", argv[1], err::kAclDuplicateUser);
+      *err = fmt::format(fmt::runtime(err::kAclUserDeclaration), argv[1], err::kAclDuplicateUser);
       return false;
     }
   }
   std::vector<std::string> rules(argv.begin() + 2, argv.end()), merged;
   size_t bad = 0;
   if (!MergeSelectorArgs(rules, &merged, &bad)) {
-    *err = fmt::format("Error in user declaration '{}': {}", argv[bad], err::kAclSyntax);
+    *err = fmt::format(fmt::runtime(err::kAclUserDeclaration), argv[bad], err::kAclSyntax);
     return false;
   }
   User fake = NewUser("", ChannelsDefaultAll());
@@ -127,7 +127,7 @@ bool UserDirective(std::span<const std::string> argv, std::string* err) {
     RuleError e = fake.Apply(merged[j], ChannelsDefaultAll());
     if (e != RuleError::kNone && e != RuleError::kUnknownCommand) {
       // Redis names argv[j] of the whole line here (so "user", the name, then the rules).
-      *err = fmt::format("Error in user declaration '{}': {}", argv[j], RuleErrorText(e));
+      *err = fmt::format(fmt::runtime(err::kAclUserDeclaration), argv[j], RuleErrorText(e));
       return false;
     }
   }
@@ -148,7 +148,7 @@ bool LoadConfiguredUsers(std::string* err) {
   for (const auto& rules : st.users_to_load) {
     const std::string& name = rules[0];
     if (HasSpaces(name)) {
-      *err = "Spaces not allowed in ACL usernames";
+      *err = std::string(err::kAclUsernameSpacesConfig);
       return false;
     }
     User* u = FindUser(name);
@@ -161,7 +161,7 @@ bool LoadConfiguredUsers(std::string* err) {
       RuleError e = u->Apply(rules[j], ChannelsDefaultAll());
       if (e != RuleError::kNone) {
         LogWarning("Error loading ACL rule '{}' for the user named '{}': {}", rules[j], name, RuleErrorText(e));
-        *err = "Critical error while loading ACLs. Exiting.";
+        *err = std::string(err::kAclCriticalLoad);
         return false;
       }
     }
@@ -173,11 +173,13 @@ bool LoadConfiguredUsers(std::string* err) {
   return true;
 }
 
-// Parses the ACL file into a fresh user set (Redis' ACLLoadFromFile); "" when it loaded cleanly.
-std::string ReadAclFile(UserMap* out) {
+// Parses the ACL file into a fresh user set (Redis' ACLLoadFromFile); "" when it loaded cleanly. *opened is false
+// when the file could not be read (the error is then the only problem reported).
+std::string ReadAclFile(UserMap* out, bool* opened) {
   const std::string& path = Cfg().aclfile;
   FILE* fp = std::fopen(path.c_str(), "r");
-  if (!fp) return fmt::format("Error loading ACLs, opening file '{}': {}", path, std::strerror(errno));
+  *opened = fp != nullptr;
+  if (!fp) return fmt::format(fmt::runtime(err::kAclFileOpen), path, std::strerror(errno));
   std::string text;
   char buf[4096];
   size_t n;
@@ -202,15 +204,15 @@ std::string ReadAclFile(UserMap* out) {
       start = sp + 1;
     }
     if (argv[0] != "user" || argv.size() < 2) {
-      errors += fmt::format("{}:{} should start with user keyword followed by the username. ", path, linenum);
+      errors += fmt::format(fmt::runtime(err::kAclFileNoUser), path, linenum);
       continue;
     }
     if (HasSpaces(argv[1])) {
-      errors += fmt::format("'{}:{}: username '{}' contains invalid characters. ", path, linenum, argv[1]);
+      errors += fmt::format(fmt::runtime(err::kAclFileBadName), path, linenum, argv[1]);
       continue;
     }
     if (out->count(argv[1])) {
-      errors += fmt::format("WARNING: Duplicate user '{}' found on line {}. ", argv[1], linenum);
+      errors += fmt::format(fmt::runtime(err::kAclFileDuplicate), argv[1], linenum);
       continue;
     }
     User& u = *out->emplace(argv[1], std::make_unique<User>(NewUser(argv[1], ChannelsDefaultAll())))
@@ -218,11 +220,11 @@ std::string ReadAclFile(UserMap* out) {
     std::vector<std::string> rules(argv.begin() + 2, argv.end()), merged;
     size_t bad = 0;
     if (!MergeSelectorArgs(rules, &merged, &bad))
-      errors += fmt::format("{}:{}: Unmatched parenthesis in selector definition.", path, linenum);
+      errors += fmt::format(fmt::runtime(err::kAclFileUnmatchedParen), path, linenum);
     for (std::string& r : merged) {
       while (!r.empty() && strchr("\t\r\n", r.back())) r.pop_back();
       RuleError e = u.Apply(r, ChannelsDefaultAll());
-      if (e != RuleError::kNone) errors += fmt::format("{}:{}: {}. ", path, linenum, RuleErrorText(e));
+      if (e != RuleError::kNone) errors += fmt::format(fmt::runtime(err::kAclFileRule), path, linenum, RuleErrorText(e));
     }
     u.Refresh();
   }
@@ -251,7 +253,7 @@ bool LoadUsersAtStartup(std::string* err) {
   }
   if (!LoadConfiguredUsers(err)) return false;
   if (!Cfg().aclfile.empty() && !LoadFile(nullptr, err)) {
-    *err = "Aborting Redis startup because of ACL errors: " + *err;
+    *err = fmt::format(fmt::runtime(err::kAclStartupAbort), *err);
     return false;
   }
   return true;
@@ -345,10 +347,10 @@ bool DelUsers(Client& caller, std::span<const std::string_view> names, int64_t* 
 
 bool LoadFile(Client* caller, std::string* err) {
   UserMap fresh;
-  std::string errors = ReadAclFile(&fresh);
+  bool opened = false;
+  std::string errors = ReadAclFile(&fresh, &opened);
   if (!errors.empty()) {
-    if (errors.rfind("Error loading ACLs, opening file", 0) != 0)
-      errors += "WARNING: ACL errors detected, no change to the previously active ACL rules was performed";
+    if (opened) errors += err::kAclFileNoChange;
     *err = std::move(errors);
     return false;
   }

@@ -46,7 +46,7 @@ void AclDeluserCmd(Client& c, CmdArgs args) {
 
 void AclGetuserCmd(Client& c, CmdArgs args) {
   const acl::User* u = acl::FindUser(args[2]);
-  if (!u) return c.reply.Error(fmt::format(fmt::runtime(err::kAclNoUser), args[2]));
+  if (!u) return c.reply.Null();  // 7.0.15 answers nil (later versions an error)
   c.reply.Map(6);
   c.reply.Bulk("flags");
   std::vector<std::string_view> flags;

@@ -132,8 +132,11 @@ bool AclAllows(Client& c, Command* cmd, CmdArgs argv) {
   if (d == acl::Denial::kNone) return true;
   bool in_exec = c.Has(kClientMulti) && c.Has(kClientDenyBlocking);
   std::string object = d == acl::Denial::kCommand ? cmd->fullname : std::string(argv[idx]);
+  const Command* running = c.cur_cmd;
+  if (!in_exec) c.cur_cmd = cmd;  // the log's client-info shows cmd=<the refused command>, as Redis' c->cmd
   acl::AddLogEntry(c, d, c.Has(kClientMulti) ? acl::LogContext::kMulti : acl::LogContext::kToplevel,
                    std::move(object), c.user->name);
+  c.cur_cmd = running;
   if (in_exec) {
     std::string_view why = d == acl::Denial::kCommand ? err::kNoPermExecCommand
                            : d == acl::Denial::kKey   ? err::kNoPermExecKey
