@@ -76,12 +76,20 @@ void CountError(std::string_view prefix) {
 
 namespace {
 
-// Replies an error for a command that is not run; inside MULTI it also dooms the transaction.
+// Replies an error for a command that is not run; inside MULTI it also dooms the transaction, and a refused EXEC
+// discards it at once (Redis' execCommandAbort).
 void Reject(Client& c, Command* cmd, std::string_view msg) {
-  c.reply.Error(msg);
+  bool exec = cmd && cmd->name == "exec" && !c.Has(kClientDenyBlocking);  // in MULTI or not, as Redis
+  if (exec)
+    c.reply.Error(fmt::format(fmt::runtime(err::kExecAbortBecause), msg));
+  else
+    c.reply.Error(msg);
   CountError(c.reply.TakeLastError());
   if (cmd) ++cmd->rejected_calls;
-  if (c.Has(kClientMulti)) c.flags |= kClientMultiDirty;
+  if (exec)
+    DiscardTransaction(c);
+  else if (c.Has(kClientMulti))
+    c.flags |= kClientMultiDirty;
 }
 
 // Commands that run at once inside MULTI instead of being queued.
@@ -206,10 +214,7 @@ void DispatchOne(Client& c, CmdArgs argv) {
   }
   if (c.user && c.user->restricted && !AclAllows(c, cmd, argv)) return;
   if (Cfg().maxmemory && !MemoryAllowsCommand(c, *cmd)) {
-    // A refused EXEC aborts the transaction (Redis' execCommandAbort).
-    bool exec = c.Has(kClientMulti) && cmd->name == "exec";
-    Reject(c, cmd, exec ? fmt::format(fmt::runtime(err::kExecAbortBecause), err::kOom) : std::string(err::kOom));
-    if (exec) DiscardTransaction(c);
+    Reject(c, cmd, err::kOom);
     return;
   }
   // RESP2 subscribed mode and MONITOR clients may run only some commands (PubSubAllows replies the error).
