@@ -255,6 +255,18 @@ def test_scripts_check_the_callers_permissions(limited):
     assert log[0]["context"] == "lua" and log[0]["reason"] == "channel" and log[0]["object"] == "d"
 
 
+def test_functions_check_the_callers_permissions(limited):
+    srv, admin, c = limited
+    admin.execute_command("FUNCTION", "LOAD", "#!lua name=acltest\n"
+                          "redis.register_function('fget', function(keys, args) return redis.call('get', args[1]) end)")
+    admin.execute_command("ACL", "SETUSER", "lim", "+fcall")
+    assert c.fcall("fget", 0, "k1") is None
+    e = err(c.fcall, "fget", 0, "x")
+    assert e.startswith("The user executing the script can't access at least one of the keys mentioned in the "
+                        "command arguments script: fget, on @user_function:")
+    assert "keys used as arguments" in err(c.fcall, "fget", 1, "x", "k1")  # FCALL's own keys are checked too
+
+
 # ---- ACL LOG ----
 
 def test_acl_log(limited):
