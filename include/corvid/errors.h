@@ -63,7 +63,8 @@ inline constexpr std::string_view kAclKeyAfterAll =
 inline constexpr std::string_view kAclChannelAfterAll =
     "Adding a pattern after the * pattern (or the 'allchannels' flag) is not valid and does not have any effect. "
     "Try 'resetchannels' to start with an empty list of channels";
-inline constexpr std::string_view kAclNoSuchPassword = "The password you are trying to remove from the user does not exist";
+inline constexpr std::string_view kAclNoSuchPassword =
+    "The password you are trying to remove from the user does not exist";
 inline constexpr std::string_view kAclBadHash =
     "The password hash must be exactly 64 characters and contain only lowercase hexadecimal characters";
 inline constexpr std::string_view kAclFirstArgOfSub = "Allowing first-arg of a subcommand is not supported";

@@ -224,7 +224,8 @@ std::string ReadAclFile(UserMap* out, bool* opened) {
     for (std::string& r : merged) {
       while (!r.empty() && strchr("\t\r\n", r.back())) r.pop_back();
       RuleError e = u.Apply(r, ChannelsDefaultAll());
-      if (e != RuleError::kNone) errors += fmt::format(fmt::runtime(err::kAclFileRule), path, linenum, RuleErrorText(e));
+      if (e != RuleError::kNone)
+        errors += fmt::format(fmt::runtime(err::kAclFileRule), path, linenum, RuleErrorText(e));
     }
     u.Refresh();
   }

@@ -165,6 +165,8 @@ void AclDryrunCmd(Client& c, CmdArgs args) {
   const Command* cmd = Commands().Find(argv[0]);
   if (cmd && !cmd->subcommands.empty() && argv.size() >= 2) cmd = CommandRegistry::FindSub(*cmd, argv[1]);
   if (!cmd) return c.reply.Error(fmt::format(fmt::runtime(err::kAclDryrunNoCommand), args[3]));
+  if (!ArityOk(*cmd, argv.size()))
+    return c.reply.Error(fmt::format(fmt::runtime(err::kWrongArity), cmd->fullname));
   size_t idx = 0;
   switch (acl::CheckCommand(*u, *cmd, argv, &idx)) {
     case acl::Denial::kNone: return c.reply.Ok();

@@ -113,6 +113,10 @@ class CommandRegistry {
 CommandRegistry& Commands();
 // Registers every family; called once from main (and from tests that need the table).
 void RegisterAllFamilies();
+// True when argc arguments (the name included) fit the command's arity.
+inline bool ArityOk(const Command& cmd, size_t argc) {
+  return cmd.arity > 0 ? argc == static_cast<size_t>(cmd.arity) : argc >= static_cast<size_t>(-cmd.arity);
+}
 // True when the command names keys at all (fixed positions or a key finder).
 inline bool HasKeyArgs(const Command& cmd) { return cmd.first_key > 0 || cmd.find_keys; }
 // The key arguments of argv: by the command's key finder, else by its fixed positions (a key past the last spec

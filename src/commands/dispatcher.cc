@@ -126,10 +126,6 @@ std::string UnknownCommandMessage(CmdArgs argv) {
   return fmt::format(fmt::runtime(err::kUnknownCommand), CStr(argv[0]).substr(0, 128), args);
 }
 
-bool ArityOk(const Command& cmd, size_t argc) {
-  return cmd.arity > 0 ? argc == static_cast<size_t>(cmd.arity) : argc >= static_cast<size_t>(-cmd.arity);
-}
-
 void DispatchOne(Client& c, CmdArgs argv);
 
 // The ACL check of a restricted user (Redis' ACLCheckAllPerm in processCommand, and again in EXEC for queued

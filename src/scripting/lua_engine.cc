@@ -333,7 +333,7 @@ bool ScriptCommand(lua_State* L, bool raise) {
   const char* refuse = nullptr;
   if (!cmd) {
     refuse = "Unknown Redis command called from script";
-  } else if (cmd->arity > 0 ? argc != cmd->arity : argc < -cmd->arity) {
+  } else if (!ArityOk(*cmd, static_cast<size_t>(argc))) {
     refuse = "Wrong number of args calling Redis command from script";
   } else if (cmd->flags & kCmdNoscript) {
     refuse = "This Redis command is not allowed from script";
