@@ -4,7 +4,7 @@
 set -euo pipefail
 PKGS=(build-essential cmake ninja-build ccache pkg-config libasio-dev libspdlog-dev libfmt-dev libjemalloc-dev
       libgtest-dev libgmock-dev libbenchmark-dev liblua5.1-0-dev lua-cjson-dev lua-bitop-dev libssl-dev
-      redis-server redis-tools python3 python3-pytest python3-redis)
+      redis-server redis-tools redis-sentinel python3 python3-pytest python3-redis openssl)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -26,11 +26,13 @@ if ! command -v npm >/dev/null 2>&1; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
 fi
-# A packaged server that did start anyway is stopped (by the service manager, or by its pid file).
-if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet redis-server 2>/dev/null; then
-  systemctl stop redis-server || true
-  systemctl disable redis-server >/dev/null 2>&1 || true
-fi
-if [ -f /run/redis/redis-server.pid ]; then
-  kill "$(cat /run/redis/redis-server.pid)" 2>/dev/null || true
-fi
+# A packaged server (or sentinel) that did start anyway is stopped (by the service manager, or by its pid file).
+for svc in redis-server redis-sentinel; do
+  if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet $svc 2>/dev/null; then
+    systemctl stop $svc || true
+    systemctl disable $svc >/dev/null 2>&1 || true
+  fi
+  if [ -f /run/redis/$svc.pid ]; then
+    kill "$(cat /run/redis/$svc.pid)" 2>/dev/null || true
+  fi
+done

@@ -164,5 +164,9 @@ inline constexpr std::string_view kUnkillable =
 inline constexpr std::string_view kScriptWriteFlagRo = "ERR Can not execute a script with write flag using *_ro command.";
 inline constexpr std::string_view kNumkeysNegative = "ERR Number of keys can't be negative";
 inline constexpr std::string_view kNumkeysTooBig = "ERR Number of keys can't be greater than number of args";
+// Reasons CONFIG SET gives when applying a directive fails (after "ERR CONFIG SET failed ... - ").
+inline constexpr std::string_view kConfigListen = "Unable to listen on this port. Check server logs.";
+inline constexpr std::string_view kConfigAof = "Unable to turn on AOF. Check server logs.";
+inline constexpr std::string_view kConfigTls = "Unable to update TLS configuration. Check server logs.";
 
 }  // namespace corvid::err

@@ -4,6 +4,7 @@
 #include "commands/dispatcher.h"
 #include "db/watch.h"
 #include "server/propagate.h"
+#include "server/server.h"
 
 namespace corvid {
 
@@ -39,6 +40,7 @@ void ExecCmd(Client& c, CmdArgs) {
   size_t n = c.multi_queue.size();
   c.reply.Array(n);
   static std::vector<std::string_view> argv;  // EXEC does not nest (EXEC inside MULTI is refused)
+  FrozenExpireClock frozen;
   for (size_t i = 0; i < n && i < c.multi_queue.size(); ++i) {
     c.multi_queue.Get(i, &argv);
     Dispatch(c, argv);

@@ -145,7 +145,9 @@ bool Db::RemoveExpire(KeyEntry* e) {
 bool Db::IsExpired(KeyEntry* e) {
   if (Rdb().loading) return false;  // expired after loading: a replayed AOF may still use the key (as Redis)
   int64_t when = GetExpire(e);
-  return when >= 0 && Srv().now_ms > when;  // Redis' keyIsExpired: expired once now > when
+  const Server& srv = Srv();
+  int64_t now = srv.expire_time_ms >= 0 ? srv.expire_time_ms : srv.now_ms;
+  return when >= 0 && now > when;  // Redis' keyIsExpired: expired once now > when
 }
 
 void Db::ExpireNow(KeyEntry* e) {

@@ -17,6 +17,7 @@
 #include "net/client_memory.h"
 #include "net/listener.h"
 #include "net/poller.h"
+#include "net/tls.h"
 #include "server/server.h"
 
 namespace corvid {
@@ -26,7 +27,7 @@ constexpr size_t kReadChunk = 16 * 1024;
 constexpr size_t kBigArg = 32 * 1024;  // reads for a big bulk are sized to fit it, as Redis' PROTO_MBULK_BIG_ARG
 }  // namespace
 
-Connection::Connection(int fd, bool unix_socket) : fd_(fd) {
+Connection::Connection(int fd, bool unix_socket, SSL* ssl) : fd_(fd), ssl_(ssl), handshaking_(ssl != nullptr) {
   client_.fd = fd;
   client_.conn = this;
   if (unix_socket) client_.flags |= kClientUnixSocket;
@@ -35,6 +36,7 @@ Connection::Connection(int fd, bool unix_socket) : fd_(fd) {
 
 Connection::~Connection() {
   if (!closed_) ::close(fd_);
+  if (ssl_) TlsFreeSession(ssl_);
   free(qbuf_);
 }
 
@@ -55,9 +57,80 @@ void Connection::EnsureReadRoom(size_t want) {
   qcap_ = cap;
 }
 
+void Connection::WatchWrite(bool on) {
+  if (write_waiting_ == on) return;
+  write_waiting_ = on;
+  PollerWantWrite(fd_, this, on);
+}
+
+bool Connection::HandshakeDone() {
+  if (!handshaking_) return true;
+  switch (TlsHandshake(ssl_)) {
+    case TlsIo::kDone:
+      handshaking_ = false;
+      WatchWrite(false);
+      return true;
+    case TlsIo::kWantRead:
+      WatchWrite(false);
+      return false;
+    case TlsIo::kWantWrite:
+      WatchWrite(true);
+      return false;
+    case TlsIo::kClosed:
+    case TlsIo::kError:
+      LogVerbose("Error accepting a client connection: {} (addr={} laddr={})", TlsErrorText(), client_.addr,
+                 client_.laddr);
+      Close();
+      return false;
+  }
+  return false;
+}
+
+ssize_t Connection::ReadSome(char* buf, size_t len) {
+  if (!ssl_) return ::read(fd_, buf, len);
+  size_t n = 0;
+  switch (TlsRead(ssl_, buf, len, &n)) {
+    case TlsIo::kDone:
+      return static_cast<ssize_t>(n);
+    case TlsIo::kWantWrite:
+      read_wants_write_ = true;
+      WatchWrite(true);
+      [[fallthrough]];
+    case TlsIo::kWantRead:
+      errno = EAGAIN;
+      return -1;
+    case TlsIo::kClosed:
+      return 0;
+    case TlsIo::kError:
+      break;
+  }
+  errno = EIO;
+  return -1;
+}
+
+ssize_t Connection::WriteSome(const char* buf, size_t len) {
+  if (!ssl_) return ::send(fd_, buf, len, MSG_NOSIGNAL);
+  size_t n = 0;
+  switch (TlsWrite(ssl_, buf, len, &n)) {
+    case TlsIo::kDone:
+      return static_cast<ssize_t>(n);
+    case TlsIo::kWantRead:  // renegotiation is refused, so this only waits for the peer's data
+    case TlsIo::kWantWrite:
+      errno = EAGAIN;
+      return -1;
+    case TlsIo::kClosed:
+    case TlsIo::kError:
+      break;
+  }
+  errno = EPIPE;
+  return -1;
+}
+
 void Connection::OnReadable() {
+  if (!HandshakeDone()) return;
   Server& srv = Srv();
-  // Read until a short read: the socket is drained, and the next readiness edge comes with new data.
+  // Read until a short read: the socket is drained, and the next readiness edge comes with new data. A TLS
+  // session is read until it would block (a record is shorter than a read), so no decrypted bytes stay behind.
   while (!closed_) {
     size_t want = kReadChunk;
     size_t pending = parser_.PendingBulkBytes();
@@ -68,13 +141,13 @@ void Connection::OnReadable() {
       if (want < kReadChunk) want = kReadChunk;
     }
     EnsureReadRoom(want);
-    ssize_t n = ::read(fd_, qbuf_ + qend_, want);
+    ssize_t n = ReadSome(qbuf_ + qend_, want);
     if (n > 0) {
       qend_ += n;
       srv.stats.net_input_bytes += n;
       ++srv.stats.io_reads_processed;
       client_.last_interaction_ms = srv.now_ms;
-      if (static_cast<size_t>(n) < want) break;
+      if (!ssl_ && static_cast<size_t>(n) < want) break;
       if (qend_ - qstart_ > static_cast<size_t>(Cfg().client_query_buffer_limit)) break;
       continue;
     }
@@ -107,6 +180,12 @@ void Connection::OnReadable() {
 }
 
 void Connection::OnWritable() {
+  if (!HandshakeDone()) return;
+  if (read_wants_write_) {
+    read_wants_write_ = false;
+    OnReadable();
+    return;
+  }
   Flush();
   EvictClients();
 }
@@ -180,12 +259,12 @@ void Connection::Flush() {
 }
 
 void Connection::WriteOutput() {
-  if (closed_) return;
+  if (closed_ || handshaking_) return;
   if (AofHasPending()) AofWritePending();  // no reply leaves before the writes it acknowledges are in the AOF
   Server& srv = Srv();
   OutputBuffer& out = client_.out;
   while (!out.empty()) {
-    ssize_t n = ::send(fd_, out.data(), out.size(), MSG_NOSIGNAL);
+    ssize_t n = WriteSome(out.data(), out.size());
     if (n > 0) {
       out.Consume(n);
       srv.stats.net_output_bytes += n;
@@ -195,19 +274,13 @@ void Connection::WriteOutput() {
     if (n < 0 && errno == EINTR) continue;
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
       if (OutputLimitReached()) return;
-      if (!write_waiting_) {
-        write_waiting_ = true;
-        PollerWantWrite(fd_, this, true);
-      }
+      WatchWrite(true);
       return;
     }
     Close();
     return;
   }
-  if (write_waiting_) {
-    write_waiting_ = false;
-    PollerWantWrite(fd_, this, false);
-  }
+  if (!read_wants_write_) WatchWrite(false);
   if (client_.flags & kClientCloseAfterReply) Close();
 }
 

@@ -9,12 +9,15 @@
 #include "net/client.h"
 #include "protocol/resp_parser.h"
 
+typedef struct ssl_st SSL;
+
 namespace corvid {
 
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
-  // Takes ownership of the connected socket fd.
-  Connection(int fd, bool unix_socket);
+  // Takes ownership of the connected socket fd, and of ssl (a TLS session on fd whose handshake has not run
+  // yet) when not null.
+  Connection(int fd, bool unix_socket, SSL* ssl = nullptr);
   ~Connection();
 
   // Starts watching the socket.
@@ -44,6 +47,14 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool OutputLimitReached();
   // Flush without the client memory update.
   void WriteOutput();
+  // One read or write on the socket or its TLS session, with read(2)/send(2) results: -1 with errno EAGAIN when
+  // it would block.
+  ssize_t ReadSome(char* buf, size_t len);
+  ssize_t WriteSome(const char* buf, size_t len);
+  // Runs the TLS handshake as far as the socket allows; false while it is not done (or the client was closed).
+  bool HandshakeDone();
+  // Starts or stops watching writability.
+  void WatchWrite(bool on);
 
   int fd_;
   Client client_;
@@ -54,6 +65,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool closed_ = false;
   bool write_waiting_ = false;  // writability is being watched
   bool flush_queued_ = false;   // FlushSoon was called and the flush has not happened yet
+  SSL* ssl_ = nullptr;          // the TLS session, on a tls-port connection
+  bool handshaking_ = false;    // the TLS handshake has not finished
+  bool read_wants_write_ = false;  // a TLS read must wait for writability (the peer asked for a key update)
   friend void FlushPendingWrites();
 };
 

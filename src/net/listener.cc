@@ -14,6 +14,7 @@
 #include "commands/dispatcher.h"
 #include "corvid/errors.h"
 #include "net/connection.h"
+#include "net/tls.h"
 #include "server/config.h"
 #include "server/log.h"
 #include "server/server.h"
@@ -23,6 +24,7 @@ namespace corvid {
 namespace {
 
 std::vector<std::unique_ptr<asio::ip::tcp::acceptor>> g_tcp;
+std::vector<std::unique_ptr<asio::ip::tcp::acceptor>> g_tls;  // tls-port
 std::unique_ptr<asio::local::stream_protocol::acceptor> g_unix;
 std::unordered_map<Client*, std::shared_ptr<Connection>> g_conns;
 
@@ -50,15 +52,18 @@ void SetupTcpSocket(int fd) {
   }
 }
 
+// Refuses fd with an error line, in clear text: a TLS client only sees the connection close.
+void Refuse(int fd, bool tls, std::string_view line) {
+  if (!tls) (void)!::write(fd, line.data(), line.size());
+  ::close(fd);
+  ++Srv().stats.rejected_connections;
+}
+
 // Hands an accepted fd to a new Connection, or refuses it (maxclients, protected mode).
-void Admit(int fd, bool unix_socket, std::string addr, std::string laddr, bool loopback) {
+void Admit(int fd, bool unix_socket, std::string addr, std::string laddr, bool loopback, bool tls = false) {
   Server& srv = Srv();
   if (srv.clients.size() >= static_cast<size_t>(Cfg().maxclients)) {
-    std::string msg = "-" + std::string(err::kMaxClients) + "\r\n";
-    (void)!::write(fd, msg.data(), msg.size());
-    ::close(fd);
-    ++srv.stats.rejected_connections;
-    return;
+    return Refuse(fd, tls, "-" + std::string(err::kMaxClients) + "\r\n");
   }
   if (Cfg().protected_mode && !unix_socket && !loopback && IsDefaultBind() && !AuthRequired()) {
     static const char kDenied[] =
@@ -73,12 +78,15 @@ void Admit(int fd, bool unix_socket, std::string addr, std::string laddr, bool l
         "manually just for testing, restart it with the '--protected-mode no' option. 4) Set up an "
         "authentication password for the default user. NOTE: You only need to do one of the above things in "
         "order for the server to start accepting connections from the outside.\r\n";
-    (void)!::write(fd, kDenied, sizeof(kDenied) - 1);
+    return Refuse(fd, tls, std::string_view(kDenied, sizeof(kDenied) - 1));
+  }
+  SSL* ssl = nullptr;
+  if (tls && !(ssl = TlsNewSession(fd))) {
+    LogWarning("Error creating a TLS session: {}", TlsErrorText());
     ::close(fd);
-    ++srv.stats.rejected_connections;
     return;
   }
-  auto conn = std::make_shared<Connection>(fd, unix_socket);
+  auto conn = std::make_shared<Connection>(fd, unix_socket, ssl);
   Client& c = conn->client();
   c.addr = std::move(addr);
   c.laddr = std::move(laddr);
@@ -88,7 +96,7 @@ void Admit(int fd, bool unix_socket, std::string addr, std::string laddr, bool l
   conn->Start();
 }
 
-void AdmitTcp(asio::ip::tcp::socket sock) {
+void AdmitTcp(asio::ip::tcp::socket sock, bool tls) {
   asio::error_code e1, e2;
   auto peer = sock.remote_endpoint(e1);
   auto local = sock.local_endpoint(e2);
@@ -98,7 +106,7 @@ void AdmitTcp(asio::ip::tcp::socket sock) {
   auto pa = peer.address();
   bool loopback = pa.is_loopback() || (pa.is_v6() && pa.to_v6().is_v4_mapped() &&
                                        asio::ip::make_address_v4(asio::ip::v4_mapped, pa.to_v6()).is_loopback());
-  Admit(fd, false, FormatEndpoint(peer), FormatEndpoint(local), loopback);
+  Admit(fd, false, FormatEndpoint(peer), FormatEndpoint(local), loopback, tls);
 }
 
 void AdmitUnix(asio::local::stream_protocol::socket sock) {
@@ -107,12 +115,12 @@ void AdmitUnix(asio::local::stream_protocol::socket sock) {
   Admit(fd, true, path + ":0", path + ":0", true);
 }
 
-void AcceptTcp(asio::ip::tcp::acceptor* acc) {
-  acc->async_accept([acc](const asio::error_code& ec, asio::ip::tcp::socket sock) {
+void AcceptTcp(asio::ip::tcp::acceptor* acc, bool tls) {
+  acc->async_accept([acc, tls](const asio::error_code& ec, asio::ip::tcp::socket sock) {
     if (ec == asio::error::operation_aborted) return;
-    if (!ec) AdmitTcp(std::move(sock));
+    if (!ec) AdmitTcp(std::move(sock), tls);
     else LogWarning("Accepting client connection: {}", ec.message());
-    AcceptTcp(acc);
+    AcceptTcp(acc, tls);
   });
 }
 
@@ -135,7 +143,8 @@ void AcceptWaiting(Acceptor& acc, AdmitFn admit) {
   }
 }
 
-bool ListenTcp(const std::string& addr_in, int port) {
+// Listens on addr:port into listeners (g_tcp, or g_tls for TLS connections).
+bool ListenTcp(const std::string& addr_in, int port, bool tls) {
   bool optional = !addr_in.empty() && addr_in[0] == '-';
   std::string addr = optional ? addr_in.substr(1) : addr_in;
   asio::ip::address ip;
@@ -170,27 +179,40 @@ bool ListenTcp(const std::string& addr_in, int port) {
     LogWarning("Warning: Could not create server TCP listening socket {}:{}: bind: {}", addr, port, ec.message());
     return false;
   }
-  AcceptTcp(acc.get());
-  g_tcp.push_back(std::move(acc));
+  AcceptTcp(acc.get(), tls);
+  (tls ? g_tls : g_tcp).push_back(std::move(acc));
   return true;
 }
 
-}  // namespace
-
-namespace {
-bool OpenTcpListeners(int64_t port, const std::vector<std::string>& bind) {
+bool OpenTcpListeners(int64_t port, const std::vector<std::string>& bind, bool tls) {
   if (port == 0) return true;
   for (const std::string& a : bind)
-    if (!ListenTcp(a, static_cast<int>(port))) return false;
+    if (!ListenTcp(a, static_cast<int>(port), tls)) return false;
   return true;
 }
 
-void CloseTcpListeners() {
+void CloseTcpListeners(bool tls) {
   asio::error_code ec;
-  for (auto& a : g_tcp) a->close(ec);
-  g_tcp.clear();
+  auto& listeners = tls ? g_tls : g_tcp;
+  for (auto& a : listeners) a->close(ec);
+  listeners.clear();
 }
+
 }  // namespace
+
+bool RebindTcpListeners(bool tls) {
+  std::vector<std::pair<std::string, int>> old;
+  for (auto& a : tls ? g_tls : g_tcp) {
+    asio::error_code ec;
+    auto ep = a->local_endpoint(ec);
+    if (!ec) old.emplace_back(ep.address().to_string(), ep.port());
+  }
+  CloseTcpListeners(tls);
+  if (OpenTcpListeners(tls ? Cfg().tls_port : Cfg().port, Cfg().bind, tls)) return true;
+  CloseTcpListeners(tls);
+  for (auto& [addr, port] : old) ListenTcp(addr, port, tls);
+  return false;
+}
 
 asio::io_context& Io() {
   static asio::io_context io(ASIO_CONCURRENCY_HINT_UNSAFE_IO);
@@ -198,14 +220,23 @@ asio::io_context& Io() {
 }
 
 void AcceptWaitingConnections() {
-  for (auto& acc : g_tcp) AcceptWaiting(*acc, AdmitTcp);
+  for (auto& acc : g_tcp) AcceptWaiting(*acc, [](asio::ip::tcp::socket s) { AdmitTcp(std::move(s), false); });
+  for (auto& acc : g_tls) AcceptWaiting(*acc, [](asio::ip::tcp::socket s) { AdmitTcp(std::move(s), true); });
   if (g_unix) AcceptWaiting(*g_unix, AdmitUnix);
 }
 
 bool StartListeners() {
   const ServerConfig& cfg = Cfg();
-  if (!OpenTcpListeners(cfg.port, cfg.bind)) {
+  if (!OpenTcpListeners(cfg.port, cfg.bind, false)) {
     LogWarning("Failed listening on port {} (TCP), aborting.", cfg.port);
+    return false;
+  }
+  if ((cfg.tls_port || cfg.tls_replication || cfg.tls_cluster) && !TlsConfigure()) {
+    LogWarning("Failed to configure TLS. Check logs for more info.");
+    return false;
+  }
+  if (!OpenTcpListeners(cfg.tls_port, cfg.bind, true)) {
+    LogWarning("Failed listening on port {} (TLS), aborting.", cfg.tls_port);
     return false;
   }
   if (!cfg.unixsocket.empty()) {
@@ -223,29 +254,16 @@ bool StartListeners() {
     if (cfg.unixsocketperm) chmod(cfg.unixsocket.c_str(), static_cast<mode_t>(cfg.unixsocketperm));
     AcceptUnix();
   }
-  if (g_tcp.empty() && !g_unix) {
+  if (g_tcp.empty() && g_tls.empty() && !g_unix) {
     LogWarning("Configured to not listen anywhere, exiting.");
     return false;
   }
   return true;
 }
 
-bool RebindTcpListeners() {
-  std::vector<std::pair<std::string, int>> old;
-  for (auto& a : g_tcp) {
-    asio::error_code ec;
-    auto ep = a->local_endpoint(ec);
-    if (!ec) old.emplace_back(ep.address().to_string(), ep.port());
-  }
-  CloseTcpListeners();
-  if (OpenTcpListeners(Cfg().port, Cfg().bind)) return true;
-  CloseTcpListeners();
-  for (auto& [addr, port] : old) ListenTcp(addr, port);
-  return false;
-}
-
 void StopListeners() {
-  CloseTcpListeners();
+  CloseTcpListeners(false);
+  CloseTcpListeners(true);
   asio::error_code ec;
   if (g_unix) {
     g_unix->close(ec);

@@ -12,9 +12,9 @@ asio::io_context& Io();
 
 // Opens every configured listener; on failure logs Redis' message and returns false.
 bool StartListeners();
-// Closes the TCP listeners and opens them again from the current port/bind (CONFIG SET port|bind); on failure
-// the old ones are restored and false is returned.
-bool RebindTcpListeners();
+// Closes the plain (or, with tls, the tls-port) TCP listeners and opens them again from the current port or
+// tls-port and bind (CONFIG SET); on failure the old ones are restored and false is returned.
+bool RebindTcpListeners(bool tls);
 // Stops accepting and removes the unix socket file.
 void StopListeners();
 // Accepts the connections waiting on the listeners now, without going through the event loop (while a busy

@@ -11,8 +11,10 @@
 
 #include "acl/acl.h"
 #include "commands/command.h"
+#include "corvid/errors.h"
 #include "net/connection.h"
 #include "net/listener.h"
+#include "net/tls.h"
 #include "net/poller.h"
 #include "persistence/aof.h"
 #include "persistence/rdb.h"
@@ -74,25 +76,55 @@ void RegisterConfigHooks() {
     SetLogLevel(Cfg().loglevel);
     return true;
   });
-  auto rebind = [](std::string* err) {
-    if (RebindTcpListeners()) {
-      Srv().tcp_port = static_cast<int>(Cfg().port);
-      return true;
+  SetConfigApplyHook("port", [](std::string* err) {
+    if (!RebindTcpListeners(false)) {
+      *err = err::kConfigListen;
+      return false;
     }
-    *err = "Unable to listen on this port";
+    Srv().tcp_port = static_cast<int>(Cfg().port);
+    return true;
+  });
+  SetConfigApplyHook("bind", [](std::string* err) {
+    if (RebindTcpListeners(false) && RebindTcpListeners(true)) return true;
+    *err = err::kConfigListen;
     return false;
-  };
-  SetConfigApplyHook("port", rebind);
+  });
   SetConfigApplyHook("appendonly", [](std::string* err) {
     if (!Cfg().appendonly) {
       AofDisable();
     } else if (!AofEnable()) {
-      *err = "Unable to turn on AOF. Check server logs.";
+      *err = err::kConfigAof;
       return false;
     }
     return true;
   });
-  SetConfigApplyHook("bind", rebind);
+  // TLS: a new tls-port configures TLS first if nothing did yet; the other tls-* directives rebuild the context
+  // when TLS is in use (as Redis' applyTlsCfg).
+  SetConfigApplyHook("tls-port", [](std::string* err) {
+    if (!TlsConfigured() && !TlsConfigure()) {
+      *err = err::kConfigTls;
+      return false;
+    }
+    if (!RebindTcpListeners(true)) {
+      *err = err::kConfigListen;
+      return false;
+    }
+    return true;
+  });
+  auto tls_reconfigure = [](std::string* err) {
+    const ServerConfig& c = Cfg();
+    if ((c.tls_port || c.tls_replication || c.tls_cluster) && !TlsConfigure()) {
+      *err = err::kConfigTls;
+      return false;
+    }
+    return true;
+  };
+  for (const char* name :
+       {"tls-cert-file", "tls-key-file", "tls-key-file-pass", "tls-client-cert-file", "tls-client-key-file",
+        "tls-client-key-file-pass", "tls-dh-params-file", "tls-ca-cert-file", "tls-ca-cert-dir", "tls-protocols",
+        "tls-ciphers", "tls-ciphersuites", "tls-prefer-server-ciphers", "tls-session-caching",
+        "tls-session-cache-size", "tls-session-cache-timeout", "tls-replication", "tls-cluster"})
+    SetConfigApplyHook(name, tls_reconfigure);
 }
 
 std::string RandomHex(size_t n) {

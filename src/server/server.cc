@@ -18,6 +18,12 @@ void UpdateClock() {
   s.lru_clock = static_cast<uint32_t>(ts.tv_sec) & 0xFFFFFF;
 }
 
+FrozenExpireClock::FrozenExpireClock() : saved_(Srv().expire_time_ms) {
+  if (saved_ < 0) Srv().expire_time_ms = Srv().now_ms;
+}
+
+FrozenExpireClock::~FrozenExpireClock() { Srv().expire_time_ms = saved_; }
+
 int64_t MonotonicUs() {
   timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);

@@ -43,6 +43,10 @@ struct Server {
   int64_t now_ms = 0;      // cached wall clock (ms), refreshed per command and per cron tick
   int64_t now_us = 0;
   uint32_t lru_clock = 0;  // seconds, 24 bits
+  // While a script or a transaction runs, keys expire by the time it started (Redis' scriptTimeSnapshot and
+  // fixed_time_expire): what it read stays readable to its end, and its propagated writes replay the same.
+  // -1 otherwise. Set by FrozenExpireClock.
+  int64_t expire_time_ms = -1;
   // The clocks were read at the end of the previous command of the batch being processed: the next command may
   // start from them instead of reading the clock again (cleared when a connection's input batch starts).
   bool clock_fresh = false;
@@ -62,6 +66,18 @@ inline Server& Srv() { return g_server; }
 inline Db& GetDb(int i) { return *Srv().dbs[i]; }
 // Refreshes the cached clocks (now_ms, now_us, lru_clock).
 void UpdateClock();
+
+// For its scope, keys expire by the cached clock as it is now (nested scopes keep the outermost time).
+class FrozenExpireClock {
+ public:
+  FrozenExpireClock();
+  ~FrozenExpireClock();
+  FrozenExpireClock(const FrozenExpireClock&) = delete;
+  FrozenExpireClock& operator=(const FrozenExpireClock&) = delete;
+
+ private:
+  int64_t saved_;
+};
 uint64_t Random64();
 // Monotonic clock in microseconds.
 int64_t MonotonicUs();

@@ -370,3 +370,24 @@ def test_scripts_past_maxmemory(start_server):
         c.fcall("f", 0)
     assert c.fcall("g", 0) == "OK"
     assert c.info("errorstats")["errorstat_OOM"] == "count=5"
+
+
+def test_keys_expire_by_the_script_start_time(server, oracle):
+    # A key that expires while a script runs stays readable to the script's end (Redis' scriptTimeSnapshot);
+    # PTTL, which reads the wall clock, says 0 meanwhile. After the script the key is gone.
+    script = """
+local a = redis.call('GET', KEYS[1])
+local t0 = redis.call('TIME')
+while true do
+  local t = redis.call('TIME')
+  if (t[1] - t0[1]) * 1000000 + (t[2] - t0[2]) > 300000 then break end
+end
+return {a or 'nil', redis.call('GET', KEYS[1]) or 'nil', redis.call('PTTL', KEYS[1]), redis.call('EXISTS', KEYS[1])}
+"""
+    clients = both(server, oracle)
+    out = []
+    for c in clients:
+        c.set("k", "v", px=100)
+        out.append(c.eval(script, 1, "k"))
+        assert c.exists("k") == 0
+    assert out[0] == out[1] == ["v", "v", 0, 1]

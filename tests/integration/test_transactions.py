@@ -87,3 +87,18 @@ def test_pause_write_holds_exec_of_a_writing_transaction(server):
         admin.client_unpause()
         admin.close()
         w.close()
+
+
+def test_keys_expire_by_the_exec_start_time(start_server):
+    # As Redis (fixed_time_expire): a key that expires while EXEC runs stays readable to the end of the
+    # transaction; PTTL reads the wall clock. Also passes against redis-server 7.0.15.
+    r = start_server(args=["--enable-debug-command", "yes"]).client()
+    r.set("k", "v", px=100)
+    pipe = r.pipeline(transaction=True)
+    pipe.get("k")
+    pipe.execute_command("DEBUG", "SLEEP", "0.3")
+    pipe.get("k")
+    pipe.pttl("k")
+    pipe.exists("k")
+    assert pipe.execute() == ["v", "OK", "v", 0, 1]
+    assert r.exists("k") == 0
