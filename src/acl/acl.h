@@ -27,6 +27,9 @@ void RegisterConfigDirectives();
 bool LoadUsersAtStartup(std::string* err);
 
 User& DefaultUser();
+// The user of clients without a connection (scripts' own client, AOF loading): allowed everything, as Redis' NULL
+// user, so the dispatcher's check is one branch.
+User* UnrestrictedUser();
 // nullptr if there is no such user.
 User* FindUser(std::string_view name);
 // Every user, by name (ACL LIST / USERS order).

@@ -75,10 +75,7 @@ void ReplyUsers(Client& c, bool names_only) {
 void AclListCmd(Client& c, CmdArgs) { ReplyUsers(c, false); }
 void AclUsersCmd(Client& c, CmdArgs) { ReplyUsers(c, true); }
 
-void AclWhoamiCmd(Client& c, CmdArgs) {
-  if (!c.user) return c.reply.Null();
-  c.reply.Bulk(c.user->name);
-}
+void AclWhoamiCmd(Client& c, CmdArgs) { c.reply.Bulk(c.user->name); }
 
 void AclLoadCmd(Client& c, CmdArgs) {
   if (Cfg().aclfile.empty()) return c.reply.Error(err::kAclNoFile);

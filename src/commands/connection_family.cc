@@ -72,7 +72,7 @@ std::string ClientInfoLine(const Client& c) {
       SubscriptionCount(c, kSubChannel), SubscriptionCount(c, kSubPattern), SubscriptionCount(c, kSubShard),
       c.Has(kClientMulti) ? static_cast<int64_t>(c.multi_queue.size()) : -1, qbuf, qcap - qbuf, 0,
       c.multi_queue.MemoryBytes(), qcap, qbuf, obuf, obuf > ocap ? obuf : 0, ClientMemoryUsage(c), cmd,
-      c.user ? std::string_view(c.user->name) : std::string_view("default"), TrackingRedirect(c), c.reply.resp());
+      c.user->name, TrackingRedirect(c), c.reply.resp());
 }
 
 namespace {
@@ -289,7 +289,7 @@ void ClientKillCmd(Client& c, CmdArgs args) {
       if (!addr.empty() && cl->addr != addr) continue;
       if (!laddr.empty() && cl->laddr != laddr) continue;
       if (id && cl->id != id) continue;
-      if (!user.empty() && (!cl->user || cl->user->name != user)) continue;
+      if (!user.empty() && cl->user->name != user) continue;
       if (cl == &c && skipme) continue;
       victims.push_back(cl);
     }

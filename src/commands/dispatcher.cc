@@ -208,7 +208,7 @@ void DispatchOne(Client& c, CmdArgs argv) {
     Reject(c, cmd, err::kNoAuth);
     return;
   }
-  if (c.user && c.user->restricted && !AclAllows(c, cmd, argv)) return;
+  if (c.user->restricted && !AclAllows(c, cmd, argv)) return;
   if (Cfg().maxmemory && !MemoryAllowsCommand(c, *cmd)) {
     Reject(c, cmd, err::kOom);
     return;

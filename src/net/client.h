@@ -80,7 +80,7 @@ class Client {
   ReplyBuilder reply{&out};
   uint32_t flags = 0;
   bool authenticated = false;
-  acl::User* user = nullptr;  // the ACL user (acl::SetDefaultAuth); nullptr for fake clients, which may run anything
+  acl::User* user;  // the ACL user (acl::SetDefaultAuth); fake clients keep acl::UnrestrictedUser()
   std::string name;
   std::string lib_name, lib_ver;
   std::string addr = "?:0", laddr = "?:0";  // "ip:port" of the peer and of our socket

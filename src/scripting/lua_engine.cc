@@ -337,7 +337,7 @@ bool ScriptCommand(lua_State* L, bool raise) {
     refuse = "Wrong number of args calling Redis command from script";
   } else if (cmd->flags & kCmdNoscript) {
     refuse = "This Redis command is not allowed from script";
-  } else if (run.caller->user && run.caller->user->restricted) {
+  } else if (run.caller->user->restricted) {
     refuse = AclRefusal(*run.caller, *cmd, argv);
   }
   if (!refuse && run.read_only && (cmd->flags & (kCmdWrite | kCmdMayReplicate)))
