@@ -1,7 +1,6 @@
 #include "net/client.h"
 
 #include "acl/acl.h"
-
 #include "server/server.h"
 
 namespace corvid {
