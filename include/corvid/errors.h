@@ -52,6 +52,77 @@ inline constexpr std::string_view kBusyKey = "BUSYKEY Target key name already ex
 inline constexpr std::string_view kBadDumpPayload = "ERR DUMP payload version or checksum are wrong";
 inline constexpr std::string_view kBadDataFormat = "ERR Bad data format";
 
+// ACL (src/acl, src/commands/acl_family.cc). Rule errors are the text after "modifier '<rule>': ".
+inline constexpr std::string_view kAclSetuserModifier = "ERR Error in ACL SETUSER modifier '{}': {}";
+inline constexpr std::string_view kAclSyntax = "Syntax error";
+inline constexpr std::string_view kAclWrongFormat = "Wrong format";
+inline constexpr std::string_view kAclUnknownCommand = "Unknown command or category name in ACL";
+inline constexpr std::string_view kAclKeyAfterAll =
+    "Adding a pattern after the * pattern (or the 'allkeys' flag) is not valid and does not have any effect. Try "
+    "'resetkeys' to start with an empty list of patterns";
+inline constexpr std::string_view kAclChannelAfterAll =
+    "Adding a pattern after the * pattern (or the 'allchannels' flag) is not valid and does not have any effect. "
+    "Try 'resetchannels' to start with an empty list of channels";
+inline constexpr std::string_view kAclNoSuchPassword =
+    "The password you are trying to remove from the user does not exist";
+inline constexpr std::string_view kAclBadHash =
+    "The password hash must be exactly 64 characters and contain only lowercase hexadecimal characters";
+inline constexpr std::string_view kAclFirstArgOfSub = "Allowing first-arg of a subcommand is not supported";
+inline constexpr std::string_view kAclDuplicateUser = "Duplicate user found. A user can only be defined once in config files";
+inline constexpr std::string_view kAclUsernameSpaces = "ERR Usernames can't contain spaces or null characters";
+inline constexpr std::string_view kAclUnmatchedParen = "ERR Unmatched parenthesis in acl selector starting at '{}'.";
+inline constexpr std::string_view kAclDeleteDefault = "ERR The 'default' user cannot be removed";
+inline constexpr std::string_view kAclNoFile =
+    "ERR This Redis instance is not configured to use an ACL file. You may want to specify users via the ACL "
+    "SETUSER command and then issue a CONFIG REWRITE (assuming you have a Redis configuration file set) in order to "
+    "store users in the Redis configuration.";
+inline constexpr std::string_view kAclSaveFailed =
+    "ERR There was an error trying to save the ACLs. Please check the server logs for more information";
+inline constexpr std::string_view kAclUnknownCategory = "ERR Unknown category '{}'";
+inline constexpr std::string_view kAclGenpassBits =
+    "ERR ACL GENPASS argument must be the number of bits for the output password, a positive number up to 4096";
+inline constexpr std::string_view kAclDryrunNoUser = "ERR User '{}' not found";
+inline constexpr std::string_view kAclDryrunNoCommand = "ERR Command '{}' not found";
+inline constexpr std::string_view kAclDryrunCommand = "This user has no permissions to run the '{}' command";
+inline constexpr std::string_view kAclDryrunKey = "This user has no permissions to access the '{}' key";
+inline constexpr std::string_view kAclDryrunChannel = "This user has no permissions to access the '{}' channel";
+inline constexpr std::string_view kNoSuchUser = "ERR No such user '{}'";
+inline constexpr std::string_view kNoPermCommand = "NOPERM this user has no permissions to run the '{}' command";
+inline constexpr std::string_view kNoPermKey = "NOPERM this user has no permissions to access one of the keys used as arguments";
+inline constexpr std::string_view kNoPermChannel =
+    "NOPERM this user has no permissions to access one of the channels used as arguments";
+// EXEC re-checks queued commands; {} = one of the three reasons below.
+inline constexpr std::string_view kNoPermExec =
+    "NOPERM ACLs rules changed between the moment the transaction was accumulated and the EXEC call. This command is "
+    "no longer allowed for the following reason: {}";
+inline constexpr std::string_view kNoPermExecCommand = "no permission to execute the command or subcommand";
+inline constexpr std::string_view kNoPermExecKey = "no permission to touch the specified keys";
+inline constexpr std::string_view kNoPermExecChannel = "no permission to access one of the channels used as arguments";
+// redis.call / pcall refused by ACL (raised as script errors).
+inline constexpr std::string_view kScriptNoPermCommand = "The user executing the script can't run this command or subcommand";
+inline constexpr std::string_view kScriptNoPermKey =
+    "The user executing the script can't access at least one of the keys mentioned in the command arguments";
+inline constexpr std::string_view kScriptNoPermChannel =
+    "The user executing the script can't publish to the channel mentioned in the command";
+// Config file `user` lines and start-up (fatal; {} = the word named, the rule error).
+inline constexpr std::string_view kAclUserDeclaration = "Error in user declaration '{}': {}";
+inline constexpr std::string_view kAclUsernameSpacesConfig = "Spaces not allowed in ACL usernames";
+inline constexpr std::string_view kAclCriticalLoad = "Critical error while loading ACLs. Exiting.";
+inline constexpr std::string_view kAclStartupAbort = "Aborting Redis startup because of ACL errors: {}";
+// ACL LOAD (the ACL file's problems, concatenated; {} = file name, line number, ...).
+inline constexpr std::string_view kAclFileOpen = "Error loading ACLs, opening file '{}': {}";
+inline constexpr std::string_view kAclFileNoUser = "{}:{} should start with user keyword followed by the username. ";
+inline constexpr std::string_view kAclFileBadName = "'{}:{}: username '{}' contains invalid characters. ";
+inline constexpr std::string_view kAclFileDuplicate = "WARNING: Duplicate user '{}' found on line {}. ";
+inline constexpr std::string_view kAclFileUnmatchedParen = "{}:{}: Unmatched parenthesis in selector definition.";
+inline constexpr std::string_view kAclFileRule = "{}:{}: {}. ";
+inline constexpr std::string_view kAclFileNoChange =
+    "WARNING: ACL errors detected, no change to the previously active ACL rules was performed";
+inline constexpr std::string_view kAclUsersAndFile =
+    "Configuring Redis with users defined in redis.conf and at the same setting an ACL file path is invalid. This "
+    "setup is very likely to lead to configuration errors and security holes, please define either an ACL file or "
+    "declare users directly in your redis.conf, but not both.";
+
 // Protocol errors (the connection is closed after these are sent).
 inline constexpr std::string_view kProtoInvalidMultibulk = "ERR Protocol error: invalid multibulk length";
 inline constexpr std::string_view kProtoInvalidBulk = "ERR Protocol error: invalid bulk length";

@@ -194,6 +194,12 @@ void CommandRegistry::Add(std::span<const CommandRow> rows) {
     cmd->last_key = row.last_key;
     cmd->step = row.step;
     cmd->acl_names = Words(row.acl);
+    cmd->id = static_cast<uint32_t>(owned_.size() - 1);
+    for (const std::string& w : cmd->acl_names) {
+      auto it = std::find(std::begin(kAclCategories), std::end(kAclCategories), std::string_view(w).substr(1));
+      if (w[0] != '@' || it == std::end(kAclCategories)) abort();  // a typo in a family table
+      cmd->acl_categories |= 1u << (it - std::begin(kAclCategories));
+    }
     cmd->key_flags = Words(row.key_flags);
     cmd->key_groups.emplace_back();
     for (const std::string& w : cmd->key_flags) {

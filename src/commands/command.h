@@ -2,6 +2,7 @@
 #pragma once
 #include <algorithm>
 #include <cstdint>
+#include <iterator>
 #include <memory>
 #include <span>
 #include <string>
@@ -32,6 +33,13 @@ enum CmdFlag : uint32_t {
   kCmdFast = 1u << 12, kCmdNoAuth = 1u << 13, kCmdMayReplicate = 1u << 14, kCmdNoMandatoryKeys = 1u << 15,
   kCmdNoMulti = 1u << 16, kCmdMovableKeys = 1u << 17, kCmdAllowBusy = 1u << 18, kCmdModule = 1u << 19, kCmdNoAsyncLoading = 1u << 20,
 };
+
+// ACL categories in Redis' order (ACL CAT, COMMAND INFO); bit i of Command::acl_categories is kAclCategories[i].
+inline constexpr std::string_view kAclCategories[] = {
+    "keyspace", "read",  "write", "set",       "sortedset", "list",     "hash",       "string",
+    "bitmap",   "hyperloglog", "geo", "stream", "pubsub",   "admin",    "fast",       "slow",
+    "blocking", "dangerous",   "connection",   "transaction", "scripting"};
+inline constexpr size_t kAclCategoryCount = std::size(kAclCategories);
 
 // One row of a family's table. flags and acl are space-separated words as COMMAND INFO shows them
 // ("write denyoom", "@write @string @slow"); they are parsed once at registration.
@@ -67,6 +75,8 @@ struct Command {
   uint32_t flags = 0;
   int first_key = 0, last_key = 0, step = 0;
   std::vector<std::string> acl_names;  // "@read" ... in row order
+  uint32_t acl_categories = 0;         // bit i = kAclCategories[i]
+  uint32_t id = 0;                     // registration order, top level and subcommands (the ACL command bit)
   std::vector<std::string> key_flags;
   std::vector<std::vector<std::string>> key_groups;  // key_flags split at "|": one group per key spec
   std::string summary, since;
@@ -90,6 +100,7 @@ class CommandRegistry {
   static Command* FindSub(const Command& parent, std::string_view name);
   const std::vector<Command*>& TopLevel() const { return top_; }
   std::vector<Command*> All() const;  // top level and subcommands
+  size_t CountAll() const { return owned_.size(); }  // top level and subcommands
   size_t size() const { return top_.size(); }
 
  private:
@@ -102,6 +113,10 @@ class CommandRegistry {
 CommandRegistry& Commands();
 // Registers every family; called once from main (and from tests that need the table).
 void RegisterAllFamilies();
+// True when argc arguments (the name included) fit the command's arity.
+inline bool ArityOk(const Command& cmd, size_t argc) {
+  return cmd.arity > 0 ? argc == static_cast<size_t>(cmd.arity) : argc >= static_cast<size_t>(-cmd.arity);
+}
 // True when the command names keys at all (fixed positions or a key finder).
 inline bool HasKeyArgs(const Command& cmd) { return cmd.first_key > 0 || cmd.find_keys; }
 // The key arguments of argv: by the command's key finder, else by its fixed positions (a key past the last spec

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "acl/acl.h"
+#include "commands/client_info.h"
 #include "commands/cmd_util.h"
 #include "commands/command.h"
 #include "commands/dispatcher.h"
@@ -23,13 +25,6 @@ namespace corvid {
 namespace {
 
 // ---- logic ----
-
-// Checks a password for user against requirepass (the default user is the only one before ACLs).
-bool CheckCredentials(std::string_view user, std::string_view pass) {
-  if (user != "default") return false;
-  const std::string& want = Cfg().requirepass;
-  return want.empty() || want == pass;
-}
 
 // Redis' client-name rule: printable ASCII without spaces.
 bool ValidClientName(std::string_view name) {
@@ -59,15 +54,11 @@ std::string ClientFlags(const Client& c) {
   return f;
 }
 
-// One CLIENT LIST line (without the newline), with the fields Redis 7.0 prints, in its order. The caller, which
-// runs args, counts them as its argv-mem; a blocked client counts its command's arguments.
-std::string ClientLine(const Client& c, const Client& caller, CmdArgs args) {
-  size_t argv_mem = 0;
-  if (&c == &caller) {
-    for (std::string_view a : args) argv_mem += a.size();
-  } else {
-    argv_mem = BlockedArgvBytes(c);
-  }
+}  // namespace
+
+std::string ClientInfoLine(const Client& c, CmdArgs running) {
+  size_t argv_mem = BlockedArgvBytes(c);
+  for (std::string_view a : running) argv_mem += a.size();
   Server& srv = Srv();
   size_t qbuf = c.conn ? c.conn->QueryBufferBytes() : 0;
   size_t qcap = c.conn ? c.conn->QueryBufferCapacity() : 0;
@@ -77,14 +68,16 @@ std::string ClientLine(const Client& c, const Client& caller, CmdArgs args) {
   return fmt::format(
       "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub={} psub={} ssub={} multi={} qbuf={} "
       "qbuf-free={} argv-mem={} multi-mem={} rbs={} rbp={} obl={} oll=0 omem={} tot-mem={} events=r cmd={} "
-      "user=default redir={} resp={}",
+      "user={} redir={} resp={}",
       c.id, c.addr, c.laddr, c.fd, c.name, (srv.now_ms - c.ctime_ms) / 1000,
       (srv.now_ms - c.last_interaction_ms) / 1000, ClientFlags(c), c.db_index(),
       SubscriptionCount(c, kSubChannel), SubscriptionCount(c, kSubPattern), SubscriptionCount(c, kSubShard),
       c.Has(kClientMulti) ? static_cast<int64_t>(c.multi_queue.size()) : -1, qbuf, qcap - qbuf, argv_mem,
       c.multi_queue.MemoryBytes(), qcap, qbuf, obuf, obuf > ocap ? obuf : 0, ClientMemoryUsage(c), cmd,
-      TrackingRedirect(c), c.reply.resp());
+      c.user->name, TrackingRedirect(c), c.reply.resp());
 }
+
+namespace {
 
 // ---- handlers ----
 
@@ -116,7 +109,7 @@ void ResetCmd(Client& c, CmdArgs) {
   c.reply.SetResp(2);
   c.name.clear();
   c.flags &= ~(kClientReplyOff | kClientReplySkip | kClientReplySkipNext | kClientNoEvict | kClientNoTouch);
-  c.authenticated = !AuthRequired();
+  acl::SetDefaultAuth(c);
   c.reply.Simple("RESET");
 }
 
@@ -124,9 +117,8 @@ void AuthCmd(Client& c, CmdArgs args) {
   if (args.size() > 3) return c.reply.Error(err::kSyntax);
   std::string_view user = args.size() == 3 ? args[1] : "default";
   std::string_view pass = args.back();
-  if (args.size() == 2 && Cfg().requirepass.empty()) return c.reply.Error(err::kAuthNotSet);
-  if (!CheckCredentials(user, pass)) return c.reply.Error(err::kWrongPass);
-  c.authenticated = true;
+  if (args.size() == 2 && (acl::DefaultUser().flags & acl::kUserNopass)) return c.reply.Error(err::kAuthNotSet);
+  if (!acl::Authenticate(c, args[0], user, pass)) return c.reply.Error(err::kWrongPass);
   c.reply.Ok();
 }
 
@@ -154,10 +146,7 @@ void HelloCmd(Client& c, CmdArgs args) {
       return c.reply.Error(fmt::format("ERR Syntax error in HELLO option '{}'", args[j]));
     }
   }
-  if (has_auth) {
-    if (!CheckCredentials(user, pass)) return c.reply.Error(err::kWrongPass);
-    c.authenticated = true;
-  }
+  if (has_auth && !acl::Authenticate(c, args[0], user, pass)) return c.reply.Error(err::kWrongPass);
   if (!c.authenticated)
     return c.reply.Error(
         "NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH "
@@ -243,13 +232,13 @@ void ClientListCmd(Client& c, CmdArgs args) {
   std::sort(sel.begin(), sel.end(), [](const Client* a, const Client* b) { return a->id < b->id; });
   std::string out;
   for (const Client* cl : sel) {
-    out += ClientLine(*cl, c, args);
+    out += ClientInfoLine(*cl, cl == &c ? args : CmdArgs());
     out += '\n';
   }
   c.reply.Verbatim(out);
 }
 
-void ClientInfoCmd(Client& c, CmdArgs args) { c.reply.Verbatim(ClientLine(c, c, args) + "\n"); }
+void ClientInfoCmd(Client& c, CmdArgs args) { c.reply.Verbatim(ClientInfoLine(c, args) + "\n"); }
 
 // CLIENT KILL addr | KILL <filter> <value> ...: closes matching clients (other than the caller unless SKIPME no).
 void ClientKillCmd(Client& c, CmdArgs args) {
@@ -282,7 +271,7 @@ void ClientKillCmd(Client& c, CmdArgs args) {
         laddr = val;
       } else if (Is(opt, "USER")) {
         user = val;
-        if (user != "default") return c.reply.Error(fmt::format("ERR No such user '{}'", val));
+        if (!acl::FindUser(user)) return c.reply.Error(fmt::format(fmt::runtime(err::kNoSuchUser), val));
       } else if (Is(opt, "SKIPME")) {
         if (Is(val, "yes"))
           skipme = true;
@@ -302,6 +291,7 @@ void ClientKillCmd(Client& c, CmdArgs args) {
       if (!addr.empty() && cl->addr != addr) continue;
       if (!laddr.empty() && cl->laddr != laddr) continue;
       if (id && cl->id != id) continue;
+      if (!user.empty() && cl->user->name != user) continue;
       if (cl == &c && skipme) continue;
       victims.push_back(cl);
     }

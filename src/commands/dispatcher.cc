@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "acl/acl.h"
 #include "commands/cmd_util.h"
 #include "corvid/errors.h"
 #include "db/blocking.h"
@@ -22,7 +23,7 @@
 
 namespace corvid {
 
-bool AuthRequired() { return !Cfg().requirepass.empty(); }
+bool AuthRequired() { return acl::AuthRequired(); }
 
 bool ClientIsPaused(const Client& c) {
   Server& srv = Srv();
@@ -75,12 +76,20 @@ void CountError(std::string_view prefix) {
 
 namespace {
 
-// Replies an error for a command that is not run; inside MULTI it also dooms the transaction.
+// Replies an error for a command that is not run; inside MULTI it also dooms the transaction, and a refused EXEC
+// discards it at once (Redis' execCommandAbort).
 void Reject(Client& c, Command* cmd, std::string_view msg) {
-  c.reply.Error(msg);
+  bool exec = cmd && cmd->name == "exec" && !c.Has(kClientDenyBlocking);  // in MULTI or not, as Redis
+  if (exec)
+    c.reply.Error(fmt::format(fmt::runtime(err::kExecAbortBecause), msg));
+  else
+    c.reply.Error(msg);
   CountError(c.reply.TakeLastError());
   if (cmd) ++cmd->rejected_calls;
-  if (c.Has(kClientMulti)) c.flags |= kClientMultiDirty;
+  if (exec)
+    DiscardTransaction(c);
+  else if (c.Has(kClientMulti))
+    c.flags |= kClientMultiDirty;
 }
 
 // Commands that run at once inside MULTI instead of being queued.
@@ -117,11 +126,35 @@ std::string UnknownCommandMessage(CmdArgs argv) {
   return fmt::format(fmt::runtime(err::kUnknownCommand), CStr(argv[0]).substr(0, 128), args);
 }
 
-bool ArityOk(const Command& cmd, size_t argc) {
-  return cmd.arity > 0 ? argc == static_cast<size_t>(cmd.arity) : argc >= static_cast<size_t>(-cmd.arity);
-}
-
 void DispatchOne(Client& c, CmdArgs argv);
+
+// The ACL check of a restricted user (Redis' ACLCheckAllPerm in processCommand, and again in EXEC for queued
+// commands): a denial is logged and replied; false then.
+bool AclAllows(Client& c, Command* cmd, CmdArgs argv) {
+  size_t idx = 0;
+  acl::Denial d = acl::CheckCommand(*c.user, *cmd, argv, &idx);
+  if (d == acl::Denial::kNone) return true;
+  bool in_exec = c.Has(kClientMulti) && c.Has(kClientDenyBlocking);
+  std::string object = d == acl::Denial::kCommand ? cmd->fullname : std::string(argv[idx]);
+  const Command* running = c.cur_cmd;
+  if (!in_exec) c.cur_cmd = cmd;  // the log's client-info shows cmd=<the refused command>, as Redis' c->cmd
+  acl::AddLogEntry(c, d, c.Has(kClientMulti) ? acl::LogContext::kMulti : acl::LogContext::kToplevel,
+                   std::move(object), c.user->name);
+  c.cur_cmd = running;
+  if (in_exec) {
+    std::string_view why = d == acl::Denial::kCommand ? err::kNoPermExecCommand
+                           : d == acl::Denial::kKey   ? err::kNoPermExecKey
+                                                      : err::kNoPermExecChannel;
+    c.reply.Error(fmt::format(fmt::runtime(err::kNoPermExec), why));
+    CountError(c.reply.TakeLastError());
+    return false;
+  }
+  Reject(c, cmd,
+         d == acl::Denial::kCommand ? fmt::format(fmt::runtime(err::kNoPermCommand), cmd->fullname)
+         : d == acl::Denial::kKey   ? std::string(err::kNoPermKey)
+                                    : std::string(err::kNoPermChannel));
+  return false;
+}
 
 }  // namespace
 
@@ -171,15 +204,13 @@ void DispatchOne(Client& c, CmdArgs argv) {
     Reject(c, cmd, fmt::format(fmt::runtime(err::kWrongArity), cmd->fullname));
     return;
   }
-  if (!c.authenticated && !(cmd->flags & kCmdNoAuth)) {
+  if (!c.authenticated && !(cmd->flags & kCmdNoAuth) && AuthRequired()) {
     Reject(c, cmd, err::kNoAuth);
     return;
   }
+  if (c.user->restricted && !AclAllows(c, cmd, argv)) return;
   if (Cfg().maxmemory && !MemoryAllowsCommand(c, *cmd)) {
-    // A refused EXEC aborts the transaction (Redis' execCommandAbort).
-    bool exec = c.Has(kClientMulti) && cmd->name == "exec";
-    Reject(c, cmd, exec ? fmt::format(fmt::runtime(err::kExecAbortBecause), err::kOom) : std::string(err::kOom));
-    if (exec) DiscardTransaction(c);
+    Reject(c, cmd, err::kOom);
     return;
   }
   // RESP2 subscribed mode and MONITOR clients may run only some commands (PubSubAllows replies the error).

@@ -30,6 +30,7 @@ void RegisterAllFamilies() {
   RegisterLatencyFamily(r);
   RegisterMemoryFamily(r);
   RegisterStreamFamily(r);
+  RegisterAclFamily(r);
 }
 
 }  // namespace corvid

@@ -28,5 +28,6 @@ void RegisterSlowlogFamily(CommandRegistry& r);
 void RegisterLatencyFamily(CommandRegistry& r);
 void RegisterMemoryFamily(CommandRegistry& r);
 void RegisterStreamFamily(CommandRegistry& r);
+void RegisterAclFamily(CommandRegistry& r);
 
 }  // namespace corvid

@@ -1,5 +1,6 @@
 #include "net/client.h"
 
+#include "acl/acl.h"
 #include "server/server.h"
 
 namespace corvid {
@@ -29,7 +30,7 @@ void QueuedCommands::Clear() {
   cmd_first_arg_.clear();
 }
 
-Client::Client() : id(0) { SelectDb(0); }
+Client::Client() : id(0), user(acl::UnrestrictedUser()) { SelectDb(0); }
 
 Client::~Client() = default;
 

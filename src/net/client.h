@@ -12,6 +12,9 @@ namespace corvid {
 
 class Db;
 struct Command;
+namespace acl {
+struct User;
+}
 class Connection;
 
 // The commands queued after MULTI, their arguments packed back to back in one buffer that keeps its capacity
@@ -77,6 +80,7 @@ class Client {
   ReplyBuilder reply{&out};
   uint32_t flags = 0;
   bool authenticated = false;
+  acl::User* user;  // the ACL user (acl::SetDefaultAuth); fake clients keep acl::UnrestrictedUser()
   std::string name;
   std::string lib_name, lib_ver;
   std::string addr = "?:0", laddr = "?:0";  // "ip:port" of the peer and of our socket

@@ -10,6 +10,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "acl/acl.h"
 #include "commands/dispatcher.h"
 #include "corvid/errors.h"
 #include "net/connection.h"
@@ -275,7 +276,7 @@ void RegisterClient(Client& c) {
   Server& srv = Srv();
   c.id = srv.next_client_id++;
   c.ctime_ms = c.last_interaction_ms = srv.now_ms;
-  c.authenticated = !AuthRequired();
+  acl::SetDefaultAuth(c);
   srv.clients.emplace(c.id, &c);
 }
 

@@ -130,6 +130,8 @@ std::vector<bool> RedactedArgs(CmdArgs argv) {
         break;
       }
     }
+  } else if (IsCmd(argv[0], "acl") && argv.size() >= 3 && IsCmd(argv[1], "setuser")) {
+    for (size_t j = 2; j < argv.size(); ++j) red[j] = true;  // the name too, as Redis
   } else if (IsCmd(argv[0], "migrate")) {
     for (size_t j = 6; j < argv.size(); ++j) {
       size_t more = argv.size() - 1 - j;

@@ -37,7 +37,7 @@ bool MonitorsActive();
 // the admin / skip_monitor flags.
 void FeedMonitors(const Client& c, CmdArgs argv);
 // Which arguments of argv Redis shows as "(redacted)" in the MONITOR feed and the slow log (AUTH passwords,
-// HELLO AUTH, MIGRATE AUTH / AUTH2); one flag per argument.
+// HELLO AUTH, MIGRATE AUTH / AUTH2, every ACL SETUSER argument); one flag per argument.
 std::vector<bool> RedactedArgs(CmdArgs argv);
 
 // Number of subscriptions c holds of the given PubSubKind (CLIENT LIST sub= / psub= / ssub=).

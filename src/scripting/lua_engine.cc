@@ -17,6 +17,7 @@ int luaopen_bit(lua_State* L);
 #include <memory>
 #include <vector>
 
+#include "acl/acl.h"
 #include "commands/dispatcher.h"
 #include "corvid/errors.h"
 #include "db/evict.h"
@@ -286,6 +287,19 @@ std::string NumberArg(lua_Number n) {
   return std::string(buf, static_cast<size_t>(len));
 }
 
+// The ACL check of redis.call for the script's caller (Redis' scriptVerifyACL): nullptr when allowed, else the
+// script error; the denial goes to the ACL LOG with the caller's client info.
+const char* AclRefusal(const Client& caller, const Command& cmd, CmdArgs argv) {
+  size_t idx = 0;
+  acl::Denial d = acl::CheckCommand(*caller.user, cmd, argv, &idx);
+  if (d == acl::Denial::kNone) return nullptr;
+  acl::AddLogEntry(caller, d, acl::LogContext::kLua, d == acl::Denial::kCommand ? cmd.fullname : std::string(argv[idx]),
+                   caller.user->name);
+  return (d == acl::Denial::kCommand ? err::kScriptNoPermCommand
+          : d == acl::Denial::kKey   ? err::kScriptNoPermKey
+                                     : err::kScriptNoPermChannel).data();
+}
+
 // Runs the command in the Lua arguments for the script and pushes its reply as Lua. True when redis.call must
 // raise: an error table is on top. (No C++ object with a destructor may be alive when Lua raises, so the
 // raising is left to the caller.)
@@ -319,13 +333,15 @@ bool ScriptCommand(lua_State* L, bool raise) {
   const char* refuse = nullptr;
   if (!cmd) {
     refuse = "Unknown Redis command called from script";
-  } else if (cmd->arity > 0 ? argc != cmd->arity : argc < -cmd->arity) {
+  } else if (!ArityOk(*cmd, static_cast<size_t>(argc))) {
     refuse = "Wrong number of args calling Redis command from script";
   } else if (cmd->flags & kCmdNoscript) {
     refuse = "This Redis command is not allowed from script";
-  } else if (run.read_only && (cmd->flags & (kCmdWrite | kCmdMayReplicate))) {
-    refuse = "Write commands are not allowed from read-only scripts.";
+  } else if (run.caller->user->restricted) {
+    refuse = AclRefusal(*run.caller, *cmd, argv);
   }
+  if (!refuse && run.read_only && (cmd->flags & (kCmdWrite | kCmdMayReplicate)))
+    refuse = "Write commands are not allowed from read-only scripts.";
   // Past maxmemory a script may not start writing with a denyoom command (Redis' scriptVerifyOOM): once it
   // wrote, it runs to the end; allow-oom scripts are never stopped.
   bool oom = !refuse && (cmd->flags & kCmdDenyOom) && !(run.spec->flags & kScriptAllowOom) && !run.wrote &&

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <random>
 
+#include "acl/acl.h"
 #include "commands/command.h"
 #include "corvid/errors.h"
 #include "net/connection.h"
@@ -154,6 +155,8 @@ int main(int argc, char** argv) {
   ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
   srv.executable = n > 0 ? std::string(exe, n) : std::string(argv[0]);
 
+  RegisterAllFamilies();  // before the config file: its `user` lines name commands
+  acl::RegisterConfigDirectives();
   std::string err;
   if (!LoadConfigFromArgs(argc, argv, &err)) {
     // Fatal config-file errors go to stderr verbatim; other start-up failures are log lines, as in Redis.
@@ -190,7 +193,10 @@ int main(int argc, char** argv) {
   else
     LogNotice("Configuration loaded");
   InitDatabases(static_cast<int>(cfg.databases));
-  RegisterAllFamilies();
+  if (!acl::LoadUsersAtStartup(&err)) {
+    LogWarning("{}", err);
+    return 1;
+  }
   InitPoller();
   // A start-up failure closes what is open before returning (the event loop is destroyed before them).
   auto fail_start = [] {
