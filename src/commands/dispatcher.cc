@@ -208,7 +208,9 @@ void DispatchOne(Client& c, CmdArgs argv) {
     Reject(c, cmd, err::kNoAuth);
     return;
   }
-  if (c.user->restricted && !AclAllows(c, cmd, argv)) return;
+  // A blocked command served when its key is ready is not checked again (Redis serves it without
+  // processCommand), even if the user's rules changed meanwhile.
+  if (c.user->restricted && !IsBlockedRerun(c) && !AclAllows(c, cmd, argv)) return;
   if (Cfg().maxmemory && !MemoryAllowsCommand(c, *cmd)) {
     Reject(c, cmd, err::kOom);
     return;

@@ -4,6 +4,7 @@ CONFIG REWRITE and the disconnection of clients of deleted users. Passes against
 (CORVID_SERVER=/usr/bin/redis-server)."""
 
 import hashlib
+import threading
 
 import pytest
 import redis
@@ -385,3 +386,22 @@ def test_setuser_revoking_channels_disconnects_subscribers(start_server):
     assert count() == 1
     admin.execute_command("ACL", "SETUSER", "s", "resetchannels", "&sports")
     assert wait_until(lambda: count() == 0)
+
+
+def test_blocked_command_is_not_checked_again_when_served(server):
+    # Redis serves a blocked command when its key is ready without checking ACLs again, even if the user lost
+    # the command meanwhile.
+    admin = server.client()
+    admin.acl_setuser("waiter", enabled=True, passwords=["+pw"], keys=["*"], commands=["+@all"])
+    waiter = server.client(username="waiter", password="pw")
+    out = {}
+    t = threading.Thread(target=lambda: out.setdefault("r", waiter.blpop("acl:queue", 0)))
+    t.start()
+    assert wait_until(lambda: admin.info("clients")["blocked_clients"] == 1)
+    admin.acl_setuser("waiter", commands=["-blpop"])
+    admin.rpush("acl:queue", "job")
+    t.join(timeout=30)
+    assert out["r"] == ("acl:queue", "job")
+    with pytest.raises(redis.exceptions.NoPermissionError):
+        waiter.blpop("acl:queue", 0.01)
+    admin.acl_deluser("waiter")
