@@ -52,7 +52,8 @@ void SetupTcpSocket(int fd) {
   }
 }
 
-// Refuses fd with an error line, in clear text: a TLS client only sees the connection close.
+// Refuses fd with an error line, in clear text: a TLS client only sees the connection close (as with Redis 7.0,
+// whose line cannot go out before the handshake).
 void Refuse(int fd, bool tls, std::string_view line) {
   if (!tls) (void)!::write(fd, line.data(), line.size());
   ::close(fd);

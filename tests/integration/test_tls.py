@@ -166,3 +166,16 @@ def test_start_up_fails_without_usable_certificate(start_server, certs, tmp_path
     out = srv.output()
     assert "Failed to load certificate" in out
     assert "Failed to configure TLS. Check logs for more info." in out
+
+
+def test_maxclients_refuses_tls_clients(start_server, certs):
+    # Past maxclients a TLS client is closed during its handshake (Redis 7.0.15 too: its error line cannot go
+    # out before the handshake), counted in rejected_connections.
+    port = free_port()
+    srv = start_server(args=tls_args(certs, port, "--maxclients", "1"))
+    holder = srv.client()
+    assert holder.ping() is True
+    with pytest.raises(redis.exceptions.ConnectionError):
+        tls_client(certs, port).ping()
+    assert holder.info("stats")["rejected_connections"] == 1
+    assert holder.ping() is True
