@@ -190,6 +190,11 @@ std::vector<SetMember> SetMembers(const Value& v) {
 
 // ---- random members ----
 
+namespace {
+// Sets up to this size draw by position (a walk costs less than the rejection loop's expected tries there).
+constexpr size_t kSmallSetDraw = 128;
+}  // namespace
+
 SetSampler::SetSampler(const Value& set, uint64_t draws) : set_(set) {
   if (!IsIntset(set) && draws > 1 && draws >= SetSize(set) / 4) listed_ = SetMembers(set);
 }
@@ -201,6 +206,14 @@ SetMember SetSampler::Next() {
     return {{}, is->Get(static_cast<uint32_t>(Random64() % is->Size())), true};
   }
   SetDict* d = DictOf(set_);
+  if (d->size() <= kSmallSetDraw) {  // small: an exact pick by position, whatever the chains look like
+    uint64_t left = Random64() % d->size();
+    const SetNode* pick = nullptr;
+    d->ForEach([&](const SetNode* n) {
+      if (left-- == 0) pick = n;
+    });
+    return {pick->member.view(), 0, false};
+  }
   // A cursor below the smaller table's size names one bucket group (Dict::Scan): while rehashing the two
   // bucket counts are distinct powers of two, so the smaller one is the lowest set bit of their sum.
   uint64_t buckets = d->BucketCount();

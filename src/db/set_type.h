@@ -89,7 +89,8 @@ void SetForEach(const Value& v, F&& fn) {
 // All members, in SetForEach order.
 std::vector<SetMember> SetMembers(const Value& v);
 
-// Draws uniformly random members of a set, with replacement, using the server's RNG. A hashtable draw picks
+// Draws uniformly random members of a set, with replacement, using the server's RNG. A small hashtable (128
+// members or fewer) draws a position and walks to it. A larger hashtable draw picks
 // a random bucket (a bucket group while rehashing, through the SCAN cursor mapping) and a random slot in
 // [0, K) where K bounds the chain length: a slot past the chain's end is a miss and the draw repeats, so
 // every member has the same chance 1/(groups*K) per try. K starts at 8 and grows to the longest chain seen.
