@@ -141,8 +141,8 @@ SSL_CTX* BuildContext() {
   return ctx;
 }
 
-// Maps the result of an SSL call that returned ret.
-TlsIo Outcome(SSL* ssl, int ret) {
+// Maps the result of an SSL call that returned ret; blocked is what a socket that would block means for it.
+TlsIo Outcome(SSL* ssl, int ret, TlsIo blocked) {
   switch (SSL_get_error(ssl, ret)) {
     case SSL_ERROR_WANT_READ:
       return TlsIo::kWantRead;
@@ -151,8 +151,7 @@ TlsIo Outcome(SSL* ssl, int ret) {
     case SSL_ERROR_ZERO_RETURN:
       return TlsIo::kClosed;
     case SSL_ERROR_SYSCALL:
-      if (ERR_peek_error() == 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
-        return TlsIo::kWantRead;
+      if (ERR_peek_error() == 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return blocked;
       return errno == 0 ? TlsIo::kClosed : TlsIo::kError;
     default:
       return TlsIo::kError;
@@ -196,23 +195,21 @@ void TlsFreeSession(SSL* ssl) { SSL_free(ssl); }
 TlsIo TlsHandshake(SSL* ssl) {
   ERR_clear_error();
   int ret = SSL_do_handshake(ssl);
-  return ret == 1 ? TlsIo::kDone : Outcome(ssl, ret);
+  return ret == 1 ? TlsIo::kDone : Outcome(ssl, ret, TlsIo::kWantRead);
 }
 
 TlsIo TlsRead(SSL* ssl, char* buf, size_t len, size_t* n) {
   ERR_clear_error();
   errno = 0;
   int ret = SSL_read_ex(ssl, buf, len, n);
-  return ret == 1 ? TlsIo::kDone : Outcome(ssl, ret);
+  return ret == 1 ? TlsIo::kDone : Outcome(ssl, ret, TlsIo::kWantRead);
 }
 
 TlsIo TlsWrite(SSL* ssl, const char* buf, size_t len, size_t* n) {
   ERR_clear_error();
   errno = 0;
   int ret = SSL_write_ex(ssl, buf, len, n);
-  if (ret == 1) return TlsIo::kDone;
-  TlsIo io = Outcome(ssl, ret);
-  return io == TlsIo::kWantRead && SSL_get_error(ssl, ret) == SSL_ERROR_SYSCALL ? TlsIo::kWantWrite : io;
+  return ret == 1 ? TlsIo::kDone : Outcome(ssl, ret, TlsIo::kWantWrite);
 }
 
 std::string TlsErrorText() {

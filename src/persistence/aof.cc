@@ -617,7 +617,6 @@ bool InstallRewrite(pid_t pid) {
 void ReapRewrite() {
   int status;
   pid_t p = g_aof.child_pid;
-  PollChildProgress(g_aof.child_cow_fd);
   if (!ReapSaveChild(&g_aof.child_pid, &g_aof.child_cow_fd, &g_aof.last_cow_size, &status)) return;
   g_aof.last_rewrite_time_sec = NowS() - g_aof.rewrite_start_s;
   g_aof.rewrite_start_s = -1;

@@ -107,7 +107,10 @@ ForkedChild ForkSaveChild(const char* what, const std::function<bool()>& work) {
 }
 
 bool ReapSaveChild(pid_t* pid, int* cow_fd, uint64_t* last_cow, int* status) {
-  if (waitpid(*pid, status, WNOHANG) != *pid) return false;
+  if (waitpid(*pid, status, WNOHANG) != *pid) {
+    if (*cow_fd >= 0) DrainReports(*cow_fd);  // what it reported while it runs
+    return false;
+  }
   *pid = -1;
   if (uint64_t cow = TakeChildCowSize(cow_fd)) *last_cow = cow;
   return true;
@@ -123,10 +126,6 @@ uint64_t TakeChildCowSize(int* cow_fd) {
 }
 
 const ChildProgress& CurrentChildProgress() { return g_progress; }
-
-void PollChildProgress(int cow_fd) {
-  if (cow_fd >= 0) DrainReports(cow_fd);
-}
 
 void ChildKeySaved() {
   if (g_child.fd < 0) return;

@@ -28,13 +28,12 @@ struct ChildProgress {
   int64_t cow_updated_ms = 0;   // when cow_size was reported (0: never)
 };
 const ChildProgress& CurrentChildProgress();
-// Reads the reports the running child sent on cow_fd (without blocking). Called from the cron.
-void PollChildProgress(int cow_fd);
 // In a child: counts one written key; now and then (every 1024 keys, at most once a second) reports the keys
 // written and the copy-on-write size to the parent, as Redis' child info. A no-op outside a child.
 void ChildKeySaved();
 // Reaps the child *pid if it has exited (without waiting): *pid becomes -1, *status its wait status, *last_cow
-// the copy-on-write size it reported (kept when it reported none). False while it still runs.
+// the copy-on-write size it reported (kept when it reported none). False while it still runs, after taking the
+// progress it reported meanwhile (CurrentChildProgress). Called from the cron.
 bool ReapSaveChild(pid_t* pid, int* cow_fd, uint64_t* last_cow, int* status);
 
 }  // namespace corvid

@@ -366,7 +366,6 @@ void RdbCron() {
   if (g_state.child_pid != -1) {
     int status;
     pid_t p = g_state.child_pid;
-    PollChildProgress(g_state.child_cow_fd);
     if (!ReapSaveChild(&g_state.child_pid, &g_state.child_cow_fd, &g_state.last_cow_size, &status)) return;
     g_state.last_bgsave_time_sec = now - g_state.bgsave_start_s;
     g_state.bgsave_start_s = -1;

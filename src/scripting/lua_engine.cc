@@ -874,14 +874,11 @@ void LuaEngine::Run(Client& caller, const RunSpec& spec, CmdArgs keys, CmdArgs a
   RunCtx run{&caller, &fake, &spec, L, MonotonicUs()};
   run.read_only = spec.read_only || (spec.flags & kScriptNoWrites);
   g_run = &run;
-  int rc;
-  {
-    FrozenExpireClock frozen;  // the dispatcher read the clock before this script's command
-    bool hooked = Cfg().busy_reply_threshold > 0;
-    if (hooked) lua_sethook(L, Hook, LUA_MASKCOUNT, 100000);
-    rc = lua_pcall(L, nargs, 1, errh);
-    if (hooked) lua_sethook(L, nullptr, 0, 0);
-  }
+  FrozenExpireClock frozen;  // from the time the dispatcher read before this script's command
+  bool hooked = Cfg().busy_reply_threshold > 0;
+  if (hooked) lua_sethook(L, Hook, LUA_MASKCOUNT, 100000);
+  int rc = lua_pcall(L, nargs, 1, errh);
+  if (hooked) lua_sethook(L, nullptr, 0, 0);
   g_run = nullptr;
   if (run.timed_out) {
     LogWarning("Slow script finished after {} milliseconds", (MonotonicUs() - run.start_us) / 1000);
