@@ -100,7 +100,6 @@ class CommandRegistry {
   static Command* FindSub(const Command& parent, std::string_view name);
   const std::vector<Command*>& TopLevel() const { return top_; }
   std::vector<Command*> All() const;  // top level and subcommands
-  size_t CountAll() const { return owned_.size(); }  // top level and subcommands
   size_t size() const { return top_.size(); }
 
  private:
