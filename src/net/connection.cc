@@ -24,6 +24,7 @@ namespace corvid {
 
 namespace {
 constexpr size_t kReadChunk = 16 * 1024;
+constexpr size_t kReadPerEvent = 256 * 1024;  // bytes one client may send before the others' turn
 constexpr size_t kBigArg = 32 * 1024;  // reads for a big bulk are sized to fit it, as Redis' PROTO_MBULK_BIG_ARG
 }  // namespace
 
@@ -42,7 +43,7 @@ Connection::~Connection() {
 
 void Connection::Start() { PollerAdd(fd_, this); }
 
-void Connection::EnsureReadRoom(size_t want) {
+void Connection::EnsureReadRoom(size_t want, bool exact) {
   if (qcap_ - qend_ >= want) return;
   if (qstart_ > 0) {
     memmove(qbuf_, qbuf_ + qstart_, qend_ - qstart_);
@@ -50,7 +51,7 @@ void Connection::EnsureReadRoom(size_t want) {
     qstart_ = 0;
     if (qcap_ - qend_ >= want) return;
   }
-  size_t cap = qcap_ ? qcap_ : kReadChunk;
+  size_t cap = exact ? qend_ + want : (qcap_ ? qcap_ : kReadChunk);
   while (cap - qend_ < want) cap *= 2;
   qbuf_ = static_cast<char*>(realloc(qbuf_, cap));
   if (!qbuf_) abort();
@@ -129,26 +130,38 @@ ssize_t Connection::WriteSome(const char* buf, size_t len) {
 void Connection::OnReadable() {
   if (!HandshakeDone()) return;
   Server& srv = Srv();
-  // Read until a short read: the socket is drained, and the next readiness edge comes with new data. A TLS
-  // session is read until it would block (a record is shorter than a read), so no decrypted bytes stay behind.
+  // Read until a short read (the socket is drained) or kReadPerEvent bytes (the level-triggered poller reports
+  // the rest, after the other clients had their turn). A TLS session is read until it would block (a record is
+  // shorter than a read), so no decrypted bytes stay behind in OpenSSL where the poller cannot see them.
+  size_t read_now = 0;
   while (!closed_) {
     size_t want = kReadChunk;
-    size_t pending = parser_.PendingBulkBytes();
-    if (pending >= kBigArg) {
-      size_t have = qend_ - qstart_;
-      // Read just the rest of a big argument so it ends up contiguous without over-allocating.
-      want = pending > have ? pending - have : kReadChunk;
-      if (want < kReadChunk) want = kReadChunk;
+    bool exact = false;
+    if (parser_.PendingBulkBytes() >= kBigArg) {
+      // A big argument: room for just the rest of it, so it ends up contiguous in a buffer of its size (as
+      // Redis sizes its query buffer; the buffer counts as the client's memory).
+      size_t end = parser_.BulkEnd(), have = qend_ - qstart_;
+      if (end > have) {
+        want = end - have;
+        exact = true;
+      }
     }
-    EnsureReadRoom(want);
+    EnsureReadRoom(want, exact);
     ssize_t n = ReadSome(qbuf_ + qend_, want);
     if (n > 0) {
       qend_ += n;
       srv.stats.net_input_bytes += n;
       ++srv.stats.io_reads_processed;
       client_.last_interaction_ms = srv.now_ms;
-      if (!ssl_ && static_cast<size_t>(n) < want) break;
+      read_now += n;
+      if (!ssl_ && (static_cast<size_t>(n) < want || read_now >= kReadPerEvent)) break;
       if (qend_ - qstart_ > static_cast<size_t>(Cfg().client_query_buffer_limit)) break;
+      // More may be waiting. Run the complete commands first, so a long pipeline passes through a small
+      // buffer (its bytes count as used memory: a buffer grown by the whole pipeline would evict keys in bursts).
+      if (parser_.PendingBulkBytes() < kBigArg) {
+        ProcessInput();
+        if (client_.flags & (kClientCloseAfterReply | kClientCloseAsap)) break;
+      }
       continue;
     }
     if (n == 0) {

@@ -42,7 +42,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
  private:
   // Parses and runs commands until the buffer has no whole command left (or the client must stop).
   void ProcessInput();
-  void EnsureReadRoom(size_t want);
+  // Makes room for want more bytes after qend_: the buffer doubles, or (exact) grows to just what is wanted.
+  void EnsureReadRoom(size_t want, bool exact);
   // Closes the client if its pending output passed client-output-buffer-limit (hard, or soft for long enough).
   bool OutputLimitReached();
   // Flush without the client memory update.

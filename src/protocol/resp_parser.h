@@ -31,6 +31,8 @@ class RespParser {
   std::string_view error() const { return error_; }
   // Bytes still expected for the bulk being read (0 if unknown); lets the reader size big reads.
   size_t PendingBulkBytes() const { return bulk_len_ > 0 ? static_cast<size_t>(bulk_len_) + 2 : 0; }
+  // Bytes from the command's start to the end of the bulk being read, CRLF included (0 if unknown).
+  size_t BulkEnd() const { return bulk_len_ > 0 ? pos_ + static_cast<size_t>(bulk_len_) + 2 : 0; }
   // Forgets any partial command.
   void Reset();
 

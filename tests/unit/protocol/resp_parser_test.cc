@@ -168,6 +168,7 @@ TEST(RespParserTest, ResumesAfterBufferMoves) {
   std::string first = full.substr(0, 30);
   ASSERT_EQ(p.Parse(first.data(), first.size(), {}, &consumed), Result::kIncomplete);
   EXPECT_EQ(p.PendingBulkBytes(), 1002u);  // the 1000-byte bulk and its CRLF
+  EXPECT_EQ(p.BulkEnd(), full.size());     // the bulk is the last argument
   std::string second = std::string(full);  // different address, same bytes
   ASSERT_EQ(p.Parse(second.data(), second.size(), {}, &consumed), Result::kCommand);
   EXPECT_EQ(consumed, full.size());
