@@ -16,6 +16,12 @@
 
 namespace corvid {
 
+void ReplySubcommandSyntaxError(Client& c, CmdArgs args) {
+  std::string cmd(args[0]);
+  for (char& ch : cmd) ch = static_cast<char>(toupper(static_cast<unsigned char>(ch)));
+  c.reply.Error(fmt::format(fmt::runtime(err::kSubcommandSyntax), CStr(args[1]).substr(0, 128), cmd));
+}
+
 bool ArgInt64(Client& c, std::string_view arg, int64_t* out) { return ArgInt64(c, arg, out, err::kNotInteger); }
 
 bool ArgInt64(Client& c, std::string_view arg, int64_t* out, std::string_view error) {

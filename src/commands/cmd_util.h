@@ -25,6 +25,10 @@ inline std::string_view CStr(std::string_view s) { return s.substr(0, s.find('\0
 // Replies the error for s. REQUIRES: s is an error status.
 inline void ReplyError(Client& c, OpStatus s) { c.reply.Error(StatusMessage(s)); }
 
+// Redis' addReplySubcommandSyntaxError: "unknown subcommand or wrong number of arguments" for args[1] as typed,
+// naming args[0] upper-cased in "Try X HELP.".
+void ReplySubcommandSyntaxError(Client& c, CmdArgs args);
+
 // Parses an integer argument; on failure replies "value is not an integer or out of range" and returns false.
 bool ArgInt64(Client& c, std::string_view arg, int64_t* out);
 // As ArgInt64 with a custom error text (e.g. "ERR timeout is not an integer or out of range").

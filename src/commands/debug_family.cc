@@ -184,6 +184,46 @@ void ReloadCmd(Client& c, CmdArgs args) {
   c.reply.Ok();
 }
 
+// ---- DEBUG HTSTATS: the keyspace and expires tables' chain statistics, in Redis' dictGetStats text ----
+
+template <typename D>
+void AppendTableStats(std::string& out, const D& dict, int t) {
+  typename D::TableStats st = dict.Stats(t);
+  const char* name = t == 0 ? "main hash table" : "rehashing target";
+  if (st.used == 0) {
+    out += fmt::format("Hash table {} stats ({}):\nNo stats available for empty dictionaries\n", t, name);
+    return;
+  }
+  out += fmt::format(
+      "Hash table {} stats ({}):\n table size: {}\n number of elements: {}\n different slots: {}\n"
+      " max chain length: {}\n avg chain length (counted): {:.2f}\n avg chain length (computed): {:.2f}\n"
+      " Chain length distribution:\n",
+      t, name, st.size, st.used, st.slots, st.max_chain, static_cast<float>(st.total_chain) / st.slots,
+      static_cast<float>(st.used) / st.slots);
+  for (size_t i = 0; i + 1 < D::kStatsChains; ++i) {
+    if (st.chains[i] == 0) continue;
+    out += fmt::format("   {}: {} ({:.2f}%)\n", i, st.chains[i], static_cast<float>(st.chains[i]) / st.size * 100);
+  }
+}
+
+template <typename D>
+void AppendDictStats(std::string& out, const D& dict) {
+  AppendTableStats(out, dict, 0);
+  if (dict.IsRehashing()) AppendTableStats(out, dict, 1);
+}
+
+void HtstatsCmd(Client& c, CmdArgs args) {
+  int64_t id;
+  if (!StringToInt64(args[2], &id)) return c.reply.Error(err::kNotInteger);
+  if (id < 0 || id >= static_cast<int64_t>(Srv().dbs.size())) return c.reply.Error("ERR Out of range database");
+  Db& db = GetDb(static_cast<int>(id));
+  std::string out = "[Dictionary HT]\n";
+  AppendDictStats(out, db.keys());
+  out += "[Expires HT]\n";
+  AppendDictStats(out, db.expires());
+  c.reply.Verbatim(out);
+}
+
 bool DebugAllowed(const Client& c) {
   ProtectedAction a = Cfg().enable_debug_command;
   if (a == ProtectedAction::kYes) return true;
@@ -200,6 +240,7 @@ void DebugCmd(Client& c, CmdArgs args) {
     return ReplyHelp(c, "DEBUG",
                      {"DIGEST", "    Output a hex signature representing the current DB content.",
                       "DIGEST-VALUE <key> [<key> ...]", "    Output a hex signature of the values of all the specified keys.",
+                      "HTSTATS <dbid>", "    Return hash table statistics of the specified Redis database.",
                       "LOADAOF", "    Flush the AOF buffers on disk and reload the AOF in memory.",
                       "OBJECT <key>", "    Show low level info about the `key` and associated value.",
                       "POPULATE <count> [<prefix>] [<size>]",
@@ -225,6 +266,7 @@ void DebugCmd(Client& c, CmdArgs args) {
   if (Is(sub, "digest-value") && n >= 2) return DigestValueCmd(c, args);
   if (Is(sub, "populate") && n >= 3 && n <= 5) return PopulateCmd(c, args);
   if (Is(sub, "object") && n == 3) return ObjectCmd(c, args);
+  if (Is(sub, "htstats") && n == 3) return HtstatsCmd(c, args);
   if (Is(sub, "protocol") && n == 3) return ProtocolCmd(c, args);
   if (Is(sub, "reload")) return ReloadCmd(c, args);
   if (Is(sub, "loadaof") && n == 2) {
@@ -251,7 +293,7 @@ void DebugCmd(Client& c, CmdArgs args) {
     if (!StringToInt64(args[2], &v)) return c.reply.Error("ERR argument must be a memory value");
     return c.reply.Ok();
   }
-  c.reply.Error(fmt::format("ERR unknown subcommand '{}'. Try DEBUG HELP.", sub.substr(0, 128)));
+  ReplySubcommandSyntaxError(c, args);
 }
 
 constexpr CommandRow kRows[] = {

@@ -87,10 +87,7 @@ void SpublishCmd(Client& c, CmdArgs args) {
 // CHANNELS / SHARDCHANNELS [pattern]; more arguments get Redis' subcommand syntax error (naming the
 // subcommand as the client typed it).
 void ReplyActive(Client& c, CmdArgs args, int kind) {
-  if (args.size() > 3) {
-    return c.reply.Error("ERR unknown subcommand or wrong number of arguments for '" + std::string(CStr(args[1])) +
-                         "'. Try PUBSUB HELP.");
-  }
+  if (args.size() > 3) return ReplySubcommandSyntaxError(c, args);
   const std::string_view* pattern = args.size() == 3 ? &args[2] : nullptr;
   std::vector<std::string_view> names = PubSubActive(kind, pattern);
   c.reply.Array(names.size());

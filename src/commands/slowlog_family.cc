@@ -13,7 +13,7 @@ void SlowlogGetCmd(Client& c, CmdArgs args) {
   const auto& log = SlowlogEntries();
   int64_t count = 10;
   if (args.size() > 3)
-    return c.reply.Error(fmt::format(fmt::runtime(err::kSubcommandSyntax), CStr(args[1]).substr(0, 128), "SLOWLOG"));
+    return ReplySubcommandSyntaxError(c, args);
   if (args.size() == 3) {
     if (!ArgInt64(c, args[2], &count, "ERR count should be greater than or equal to -1")) return;
     if (count < -1) return c.reply.Error("ERR count should be greater than or equal to -1");

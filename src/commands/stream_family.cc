@@ -943,12 +943,6 @@ void XsetidCmd(Client& c, CmdArgs args) {
 
 // ---- XGROUP ----
 
-void SubcommandSyntaxError(Client& c, CmdArgs args) {
-  std::string cmd(args[0]);
-  for (char& ch : cmd) ch = static_cast<char>(toupper(static_cast<unsigned char>(ch)));
-  c.reply.Error(fmt::format("ERR unknown subcommand or wrong number of arguments for '{}'. Try {} HELP.",
-                            CStr(args[1]).substr(0, 128), cmd));
-}
 
 // The common head of XGROUP subcommands: key (and group). Replies and returns false when the key is missing
 // (unless mkstream) or, for need_group, the group is.
@@ -993,7 +987,7 @@ bool ParseGroupOptions(Client& c, CmdArgs args, bool create, bool* mkstream, int
       }
       i += 2;
     } else {
-      SubcommandSyntaxError(c, args);
+      ReplySubcommandSyntaxError(c, args);
       return false;
     }
   }
@@ -1006,7 +1000,7 @@ void XgroupCreateCmd(Client& c, CmdArgs args) {
   if (!ParseGroupOptions(c, args, true, &mkstream, &entries_read)) return;
   GroupTarget t;
   if (!XgroupTarget(c, args, mkstream, false, &t)) return;
-  if (args.size() > 8) return SubcommandSyntaxError(c, args);
+  if (args.size() > 8) return ReplySubcommandSyntaxError(c, args);
   StreamID id;
   if (args[4] == "$")
     id = t.s ? t.s->last_id : StreamID{};
@@ -1025,7 +1019,7 @@ void XgroupSetidCmd(Client& c, CmdArgs args) {
   if (!ParseGroupOptions(c, args, false, &mkstream, &entries_read)) return;
   GroupTarget t;
   if (!XgroupTarget(c, args, false, true, &t)) return;
-  if (args.size() != 5 && args.size() != 7) return SubcommandSyntaxError(c, args);
+  if (args.size() != 5 && args.size() != 7) return ReplySubcommandSyntaxError(c, args);
   StreamID id;
   if (args[4] == "$")
     id = t.s->last_id;
@@ -1205,9 +1199,9 @@ void XinfoStreamCmd(Client& c, CmdArgs args) {
   bool full = args.size() > 3;
   int64_t count = 10;
   if (full) {
-    if (!Is(args[3], "FULL")) return SubcommandSyntaxError(c, args);
+    if (!Is(args[3], "FULL")) return ReplySubcommandSyntaxError(c, args);
     if (args.size() > 4) {
-      if (args.size() != 6 || !Is(args[4], "COUNT")) return SubcommandSyntaxError(c, args);
+      if (args.size() != 6 || !Is(args[4], "COUNT")) return ReplySubcommandSyntaxError(c, args);
       if (!ArgInt64(c, args[5], &count)) return;
       if (count < 0) count = 0;
     }

@@ -168,6 +168,11 @@ KeyEntry* Db::RandomKey() {
   return nullptr;
 }
 
+bool KeyspaceExpandAllowed(size_t more_bytes, double load) {
+  constexpr double kMaxLoadFactor = 1.618;  // Redis' HASHTABLE_MAX_LOAD_FACTOR
+  return load > kMaxLoadFactor || !OverMaxmemoryAfterAlloc(more_bytes);
+}
+
 size_t Db::SampleKeys(KeyEntry** out, size_t n, bool volatile_only) {
   // Sample gives up on long runs of empty buckets (a sparse table): fall back to one uniform random pick.
   auto rnd = [] { return Random64(); };

@@ -22,11 +22,16 @@ struct ExpireEntry {
   int64_t when_ms;
 };
 
+// Growing the keyspace or expires table is vetoed while its buckets would push used memory over maxmemory
+// and the table is at most 1.618 elements per bucket (Redis' dictExpandAllowed): the growth would only evict.
+bool KeyspaceExpandAllowed(size_t more_bytes, double load);
+
 struct KeyTraits {
   using Key = std::string_view;
   static uint64_t Hash(std::string_view k) { return HashBytes(k); }
   static uint64_t NodeHash(const KeyEntry& e) { return HashBytes(e.key.view()); }
   static bool Equal(const KeyEntry& e, std::string_view k) { return e.key.view() == k; }
+  static bool ExpandAllowed(size_t more_bytes, double load) { return KeyspaceExpandAllowed(more_bytes, load); }
 };
 
 struct ExpireTraits {
@@ -34,6 +39,7 @@ struct ExpireTraits {
   static uint64_t Hash(std::string_view k) { return HashBytes(k); }
   static uint64_t NodeHash(const ExpireEntry& e) { return HashBytes(e.entry->key.view()); }
   static bool Equal(const ExpireEntry& e, std::string_view k) { return e.entry->key.view() == k; }
+  static bool ExpandAllowed(size_t more_bytes, double load) { return KeyspaceExpandAllowed(more_bytes, load); }
 };
 
 using KeyDict = Dict<KeyEntry, KeyTraits>;
@@ -113,6 +119,7 @@ class Db {
   size_t OverheadBytes() const { return keys_.BucketBytes() + expires_.BucketBytes(); }
 
   KeyDict& keys() { return keys_; }
+  const ExpireDict& expires() const { return expires_; }
 
  private:
   void ExpireNow(KeyEntry* e);

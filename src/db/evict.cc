@@ -280,6 +280,11 @@ EvictResult PerformEvictions() {
   return result;
 }
 
+bool OverMaxmemoryAfterAlloc(uint64_t more) {
+  uint64_t maxmem = Cfg().maxmemory;
+  return maxmem != 0 && UsedMemory() + more > maxmem;
+}
+
 bool PreCommandOom() { return g_pre_command_oom && Cfg().maxmemory; }
 
 uint64_t EvictionExceededMs(bool current_only) {

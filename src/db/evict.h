@@ -30,6 +30,8 @@ bool MemoryAllowsCommand(const Client& c, const Command& cmd);
 // True when maxmemory is set and the check before the running client command could not get under it (Redis'
 // pre_command_oom_state): scripts then may not start writing with denyoom commands.
 bool PreCommandOom();
+// True when maxmemory is set and allocating more bytes would take used memory over it.
+bool OverMaxmemoryAfterAlloc(uint64_t more);
 // Milliseconds used memory has been over maxmemory: in total, and in the current stretch (0 when under).
 uint64_t EvictionExceededMs(bool current_only);
 

@@ -18,7 +18,9 @@
 namespace corvid {
 
 // Traits: using Key; static uint64_t Hash(const Key&); static uint64_t NodeHash(const Node&);
-//         static bool Equal(const Node&, const Key&).
+//         static bool Equal(const Node&, const Key&);
+//         optional static bool ExpandAllowed(size_t more_bytes, double load): may veto a growth that would
+//         allocate more_bytes of buckets while the table holds load elements per bucket.
 template <typename Node, typename Traits>
 class Dict {
  public:
@@ -247,6 +249,28 @@ class Dict {
     if (size() * 8 < t_[0].Size()) StartResize(size());
   }
 
+  // Chain-length statistics of table t (0: the main table, 1: the rehashing target), for DEBUG HTSTATS.
+  static constexpr size_t kStatsChains = 50;  // chains[i]: buckets with i nodes (the last counts longer ones too)
+  struct TableStats {
+    uint64_t size = 0, used = 0, slots = 0, max_chain = 0, total_chain = 0;
+    uint64_t chains[kStatsChains] = {};
+  };
+  TableStats Stats(int t) const {
+    TableStats st;
+    st.size = t_[t].Size();
+    st.used = t_[t].used;
+    for (uint64_t i = 0; i < st.size; ++i) {
+      uint64_t len = 0;
+      for (Node* n = t_[t].buckets[i]; n; n = n->next) ++len;
+      ++st.chains[len < kStatsChains ? len : kStatsChains - 1];
+      if (len == 0) continue;
+      ++st.slots;
+      st.total_chain += len;
+      if (len > st.max_chain) st.max_chain = len;
+    }
+    return st;
+  }
+
   // Bytes used by the bucket arrays.
   size_t BucketBytes() const { return BucketCount() * sizeof(Node*); }
 
@@ -283,8 +307,17 @@ class Dict {
       StartResize(kMinSize);
       return;
     }
-    if (t_[0].used >= t_[0].Size() && (resize_allowed_ || t_[0].used / t_[0].Size() > 5))
+    if (t_[0].used >= t_[0].Size() && (resize_allowed_ || t_[0].used / t_[0].Size() > 5) && ExpandAllowed())
       StartResize(t_[0].used + 1);
+  }
+
+  bool ExpandAllowed() const {
+    if constexpr (requires { Traits::ExpandAllowed(size_t{}, 0.0); }) {
+      uint64_t sz = kMinSize;
+      while (sz < t_[0].used + 1) sz <<= 1;
+      return Traits::ExpandAllowed(sz * sizeof(Node*), static_cast<double>(t_[0].used) / t_[0].Size());
+    }
+    return true;
   }
 
   void StartResize(size_t min_size) {

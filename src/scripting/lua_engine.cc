@@ -28,12 +28,20 @@ int luaopen_bit(lua_State* L);
 #include "scripting/lua_resp.h"
 #include "server/config.h"
 #include "server/log.h"
+#include "server/memory.h"
 #include "server/propagate.h"
 #include "server/server.h"
 
 namespace corvid {
 
 namespace {
+
+// An error outside any protected call (luaL_newstate's panic): logged, then Lua exits the process.
+int LuaPanic(lua_State* L) {
+  const char* msg = lua_tostring(L, -1);
+  LogWarning("PANIC: unprotected error in call to Lua API ({})", msg ? msg : "?");
+  return 0;
+}
 
 // ---- flags -------------------------------------------------------------------------------------------------
 
@@ -660,7 +668,8 @@ LuaEngine::~LuaEngine() {
 }
 
 void LuaEngine::Setup() {
-  lua_State* L = L_ = luaL_newstate();
+  lua_State* L = L_ = lua_newstate(LuaAllocator, nullptr);
+  lua_atpanic(L, LuaPanic);
   // Registry: the proxy map (weak keys) and the metatable guard.
   lua_pushlightuserdata(L, &kProxiesKey);
   lua_newtable(L);

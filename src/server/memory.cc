@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
 
 #include "net/client_memory.h"
 #include "server/server.h"
@@ -54,18 +55,39 @@ int64_t ThreadNet() { return static_cast<int64_t>(*g_counters.allocated - *g_cou
 #endif
 
 uint64_t g_peak = 0, g_startup = 0;
+std::atomic<int64_t> g_lua_bytes{0};  // the Lua VMs' heap, by the allocator's usable sizes
+
+// x less the Lua heap.
+uint64_t WithoutLua(uint64_t x) {
+  int64_t lua = g_lua_bytes.load(std::memory_order_relaxed);
+  return lua > 0 && static_cast<uint64_t>(lua) < x ? x - static_cast<uint64_t>(lua) : x;
+}
 }  // namespace
+
+void* LuaAllocator(void*, void* ptr, size_t, size_t new_size) {
+  int64_t delta = ptr ? -static_cast<int64_t>(malloc_usable_size(ptr)) : 0;
+  void* p = nullptr;
+  if (new_size == 0) {
+    free(ptr);
+  } else {
+    p = realloc(ptr, new_size);
+    if (!p) return nullptr;  // Lua keeps the old block
+    delta += static_cast<int64_t>(malloc_usable_size(p));
+  }
+  g_lua_bytes.fetch_add(delta, std::memory_order_relaxed);
+  return p;
+}
 
 uint64_t UsedMemory() {
 #ifdef CORVID_JEMALLOC
   if (!g_counters.ready) return ReadMemoryStats().allocated;
   int64_t v = g_counters.offset + ThreadNet();
-  return v > 0 ? static_cast<uint64_t>(v) : 0;
+  return WithoutLua(v > 0 ? static_cast<uint64_t>(v) : 0);
 #elif defined(__SANITIZE_ADDRESS__)
-  return __sanitizer_get_current_allocated_bytes();
+  return WithoutLua(__sanitizer_get_current_allocated_bytes());
 #else
   struct mallinfo2 mi = mallinfo2();
-  return mi.uordblks + mi.hblkhd;
+  return WithoutLua(mi.uordblks + mi.hblkhd);
 #endif
 }
 
@@ -79,6 +101,9 @@ MemoryStats ReadMemoryStats() {
   size_t v;
   sz = sizeof(v);
   if (mallctl("stats.allocated", &v, &sz, nullptr, 0) == 0) m.allocated = v;
+  // Freed blocks kept in the thread caches count as allocated to jemalloc; they are not live data.
+  static_assert(MALLCTL_ARENAS_ALL == 4096);
+  if (mallctl("stats.arenas.4096.tcache_bytes", &v, &sz, nullptr, 0) == 0 && v <= m.allocated) m.allocated -= v;
   if (mallctl("stats.active", &v, &sz, nullptr, 0) == 0) m.active = v;
   if (mallctl("stats.resident", &v, &sz, nullptr, 0) == 0) m.resident = v;
   // Calibration is only meaningful on the thread whose counters were bound (the loop thread, first caller).
@@ -97,6 +122,7 @@ MemoryStats ReadMemoryStats() {
   m.active = m.allocated;
   m.resident = m.rss;
 #endif
+  m.allocated = WithoutLua(m.allocated);
   g_peak = std::max(g_peak, m.allocated);
   if (g_startup == 0) g_startup = m.allocated;  // the first reading is the cron's first tick, before any client
   return m;

@@ -1,5 +1,6 @@
 // Process memory figures: allocator statistics (jemalloc when linked) and resident set size.
 #pragma once
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -35,6 +36,11 @@ struct MemoryOverhead {
   uint64_t keys = 0;
   std::vector<DbTables> dbs;    // the databases that hold keys
 };
+// The allocator of the Lua VMs (a lua_Alloc). Their heaps are left out of used_memory, as in Redis (whose Lua
+// allocates from libc, outside its counter): scripts' memory does not count against maxmemory and shows as
+// used_memory_vm_*. May run on any thread.
+void* LuaAllocator(void* ud, void* ptr, size_t old_size, size_t new_size);
+
 // Reads the figures (as ReadMemoryStats) and the breakdown.
 MemoryOverhead ReadMemoryOverhead();
 

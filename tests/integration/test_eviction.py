@@ -252,3 +252,63 @@ def test_swapdb_keeps_the_idle_time_and_rename_touches(mm):
         assert mm.object("idletime", "k2") <= 1
     finally:
         mm.execute_command("SELECT", 0)
+
+
+def test_keyspace_does_not_grow_its_table_into_eviction(start_server):
+    """A write whose keyspace table growth (8192 buckets, 64 KB) would cross maxmemory leaves the table at its
+    size instead of evicting for it (the table may hold up to 1.618 keys per bucket first)."""
+    srv = start_server(args=["--enable-debug-command", "yes"])
+    r = srv.client()
+    r.config_set("maxmemory-policy", "allkeys-random")
+    r.config_set("latency-tracking", "no")  # Redis allocates a command's latency histogram at its first call
+    r.execute_command("DEBUG", "POPULATE", 4096)
+    assert "table size: 4096\n" in r.execute_command("DEBUG", "HTSTATS", 0)
+    r.config_set("maxmemory", r.info("memory")["used_memory"] + 10 * 1024)
+    r.set("k1", "v1")
+    r.set("k2", "v2")
+    assert r.dbsize() == 4098
+    assert r.info("stats")["evicted_keys"] == 0
+    stats = r.execute_command("DEBUG", "HTSTATS", 0)
+    assert "table size: 4096\n number of elements: 4098\n" in stats
+    assert stats.startswith("[Dictionary HT]\nHash table 0 stats (main hash table):\n")
+    assert stats.endswith("[Expires HT]\nHash table 0 stats (main hash table):\nNo stats available for empty dictionaries\n")
+
+
+def test_debug_htstats_text(start_server):
+    srv = start_server(args=["--enable-debug-command", "yes"])
+    r = srv.client()
+    for i in range(100):
+        r.set("k%d" % i, i, ex=1000 if i % 2 else None)
+    keys, expires = r.execute_command("DEBUG", "HTSTATS", 0).split("[Expires HT]\n")
+    assert keys.startswith("[Dictionary HT]\nHash table 0 stats (main hash table):\n")
+    for text, n in ((keys, 100), (expires, 50)):
+        # each table (a second one while rehashing): its header, sizes, and a distribution adding up to them
+        tables = text.split("Hash table ")[1:]
+        assert sum(int(t.split("number of elements: ")[1].split("\n")[0]) for t in tables) == n
+        for t in tables:
+            lines = t.split("\n")
+            size, used, slots = (int(lines[i].split(": ")[1]) for i in (1, 2, 3))
+            assert lines[5] == " avg chain length (counted): %.2f" % (used / slots)
+            assert lines[7] == " Chain length distribution:"
+            dist = {int(l.split(":")[0]): int(l.split(": ")[1].split(" ")[0]) for l in lines[8:] if l}
+            assert sum(dist.values()) == size and dist.get(0, 0) == size - slots
+            assert sum(k * v for k, v in dist.items()) == used and max(dist) == int(lines[4].split(": ")[1])
+    for bad, err in (("x", "value is not an integer"), ("16", "Out of range database"), ("-1", "Out of range database")):
+        with pytest.raises(redis.ResponseError, match=err):
+            r.execute_command("DEBUG", "HTSTATS", bad)
+    with pytest.raises(redis.ResponseError, match="unknown subcommand or wrong number of arguments for 'htstats'"):
+        r.execute_command("DEBUG", "htstats", 0, "full")
+
+
+def test_lua_heap_is_not_used_memory(mm):
+    """The scripting VM's heap shows as used_memory_vm_eval and does not count against maxmemory (Redis' Lua
+    allocates outside its memory counter): a script that builds a large table evicts nothing."""
+    mm.config_set("maxmemory-policy", "allkeys-random")
+    fill(mm, "k", 2000)
+    mm.eval("return 1", 0)  # the VM exists before the limit is taken
+    limit_above_current(mm, 256 * 1024)
+    assert mm.eval("local t = {} for i = 1, 100000 do t[i] = 'x' .. i end return #t", 0) == 100000
+    assert mm.info("memory")["used_memory_vm_eval"] > 1024 * 1024  # the table is garbage, not yet collected
+    mm.set("after", "1")
+    assert mm.info("stats")["evicted_keys"] == 0
+    assert mm.dbsize() == 2001
