@@ -233,7 +233,7 @@ void SwitchIncrFile(int fd, uint64_t size) {
   g_incr_size = size;
   g_unsynced = false;
   g_last_ts_s = -1;
-  ResetPropagatedDb();
+  ResetPropagatedDb(PropagationConsumer::kAof);
 }
 
 void CloseIncrFile() {
@@ -554,7 +554,7 @@ bool StartRewrite() {
   // thread wakes it, and a fork while another thread is inside the allocator can deadlock the child (ASan).
   if (new_fd >= 0) {
     SwitchIncrFile(new_fd, 0);
-    SetPropagationSink(Feed);
+    SetPropagationSink(PropagationConsumer::kAof, Feed);
   }
   pid_t pid = child.pid;
   if (pid < 0) {
@@ -733,7 +733,7 @@ bool AofLoadAtStartup() {
   SwitchIncrFile(fd, FileSize(InDir(m.incrs.back().name)));
   g_last_fsync_ms = Srv().now_ms;
   g_aof.on = true;
-  SetPropagationSink(Feed);
+  SetPropagationSink(PropagationConsumer::kAof, Feed);
   return true;
 }
 
@@ -830,7 +830,7 @@ bool AofEnable() {
              "logs for more info about the error.");
   g_aof.on = g_aof.wait_rewrite = false;
   CloseIncrFile();
-  SetPropagationSink(nullptr);
+  SetPropagationSink(PropagationConsumer::kAof, nullptr);
   return false;
 }
 
@@ -839,7 +839,7 @@ void AofDisable() {
   KillRewriteChild();
   AofWritePending();
   CloseIncrFile();
-  SetPropagationSink(nullptr);
+  SetPropagationSink(PropagationConsumer::kAof, nullptr);
   g_aof.on = g_aof.wait_rewrite = g_aof.rewrite_scheduled = false;
 }
 
@@ -868,9 +868,9 @@ bool AofReload() {
   AofReadManifest();
   bool loaded_any;
   // What the files replay is in them already: nothing is propagated meanwhile.
-  SetPropagationSink(nullptr);
+  SetPropagationSink(PropagationConsumer::kAof, nullptr);
   bool ok = LoadFiles(&loaded_any);
-  if (g_aof.on) SetPropagationSink(Feed);
+  if (g_aof.on) SetPropagationSink(PropagationConsumer::kAof, Feed);
   if (!ok) return false;
   LogWarning("Append Only File loaded by DEBUG LOADAOF");
   return true;

@@ -9,8 +9,13 @@ namespace corvid {
 
 namespace {
 
-PropagationSink g_sink = nullptr;
-int g_sink_db = -1;  // the database the consumer has selected; -1: none yet
+// The consumers, each with the database it has selected (-1: none yet).
+struct SinkSlot {
+  PropagationSink fn = nullptr;
+  int db = -1;
+};
+SinkSlot g_sinks[kPropagationSinks];
+int g_active_sinks = 0;
 
 // The execution unit being collected: its commands (with SELECTs between them), the database of its first
 // command and the one selected after its last.
@@ -23,7 +28,7 @@ int g_unit_first_db = 0, g_unit_last_db = 0;
 bool g_prevented = false, g_forced = false;
 bool g_muted = false;
 
-std::string g_scratch;  // what is handed to the sink; keeps its capacity
+std::string g_scratch, g_select;  // what is handed to the sinks; keep their capacity
 
 void AppendSelect(std::string* out, int db) {
   fmt::format_int n(db);
@@ -31,24 +36,39 @@ void AppendSelect(std::string* out, int db) {
   AppendRespCommand(out, argv);
 }
 
+// Hands text, which starts in database first_db and leaves last_db selected, to every sink, preceded by a
+// SELECT for a sink that has another database selected.
+void Deliver(std::string_view text, int first_db, int last_db) {
+  for (SinkSlot& s : g_sinks) {
+    if (!s.fn) continue;
+    if (s.db != first_db) {
+      g_select.clear();
+      AppendSelect(&g_select, first_db);
+      s.fn(g_select);
+    }
+    s.fn(text);
+    s.db = last_db;
+  }
+}
+
 void Emit(int db, std::span<const std::string_view> argv) {
   g_scratch.clear();
-  if (db != g_sink_db) AppendSelect(&g_scratch, db);
   AppendRespCommand(&g_scratch, argv);
-  g_sink_db = db;
-  g_sink(g_scratch);
+  Deliver(g_scratch, db, db);
 }
 
 }  // namespace
 
-bool PropagationOn() { return g_sink != nullptr; }
+bool PropagationOn() { return g_active_sinks > 0; }
 
-void SetPropagationSink(PropagationSink sink) {
-  g_sink = sink;
-  g_sink_db = -1;
+void SetPropagationSink(PropagationConsumer which, PropagationSink sink) {
+  SinkSlot& s = g_sinks[static_cast<int>(which)];
+  g_active_sinks += (sink != nullptr) - (s.fn != nullptr);
+  s.fn = sink;
+  s.db = -1;
 }
 
-void ResetPropagatedDb() { g_sink_db = -1; }
+void ResetPropagatedDb(PropagationConsumer which) { g_sinks[static_cast<int>(which)].db = -1; }
 
 void AppendRespCommand(std::string* out, std::span<const std::string_view> argv) {
   out->push_back('*');
@@ -66,7 +86,7 @@ void AppendRespCommand(std::string* out, std::span<const std::string_view> argv)
 }
 
 void PropagateCommand(int db, std::span<const std::string_view> argv) {
-  if (!g_sink || g_muted) return;
+  if (!PropagationOn() || g_muted) return;
   if (g_unit_depth == 0) {
     Emit(db, argv);
     return;
@@ -92,7 +112,7 @@ void PreventPropagation() { g_prevented = true; }
 void ForcePropagation() { g_forced = true; }
 
 void PropagateDeletion(int db, std::string_view key, bool lazy) {
-  if (!g_sink) return;
+  if (!PropagationOn()) return;
   std::string_view argv[] = {lazy ? "UNLINK" : "DEL", key};
   Emit(db, argv);
 }
@@ -103,24 +123,15 @@ void EndExecutionUnit() {
   if (--g_unit_depth > 0 || g_unit_ops == 0) return;
   size_t ops = g_unit_ops;
   g_unit_ops = 0;
-  if (!g_sink) {
-    g_unit.clear();
-    return;
+  if (ops == 1) {  // the common case: the unit is handed over as it is
+    Deliver(g_unit, g_unit_first_db, g_unit_last_db);
+  } else {
+    g_scratch.assign("*1\r\n$5\r\nMULTI\r\n");
+    g_scratch.append(g_unit);
+    g_scratch.append("*1\r\n$4\r\nEXEC\r\n");
+    Deliver(g_scratch, g_unit_first_db, g_unit_last_db);
   }
-  bool select = g_unit_first_db != g_sink_db;
-  g_sink_db = g_unit_last_db;
-  if (ops == 1 && !select) {  // the common case: the unit is handed over as it is
-    g_sink(g_unit);
-    g_unit.clear();
-    return;
-  }
-  g_scratch.clear();
-  if (select) AppendSelect(&g_scratch, g_unit_first_db);
-  if (ops > 1) g_scratch.append("*1\r\n$5\r\nMULTI\r\n");
-  g_scratch.append(g_unit);
-  if (ops > 1) g_scratch.append("*1\r\n$4\r\nEXEC\r\n");
   g_unit.clear();
-  g_sink(g_scratch);
 }
 
 PropagationFrame EnterCommandPropagation() {
@@ -130,7 +141,7 @@ PropagationFrame EnterCommandPropagation() {
 }
 
 void LeaveCommandPropagation(PropagationFrame outer, int db, std::span<const std::string_view> argv, bool changed) {
-  bool propagate = g_sink && (changed || g_forced) && !g_prevented;
+  bool propagate = PropagationOn() && (changed || g_forced) && !g_prevented;
   g_prevented = outer.prevented;
   g_forced = outer.forced;
   if (propagate) PropagateCommand(db, argv);

@@ -15,7 +15,7 @@
 
 namespace corvid {
 
-// True when some consumer (the AOF) takes propagated commands. Callers may skip building arguments when false.
+// True when some consumer (the AOF, replicas) takes propagated commands. Callers may skip building arguments when false.
 bool PropagationOn();
 // Adds argv (run in database db) to the current execution unit; outside a unit it is emitted at once.
 void PropagateCommand(int db, std::span<const std::string_view> argv);
@@ -42,13 +42,16 @@ struct PropagationFrame {
 PropagationFrame EnterCommandPropagation();
 void LeaveCommandPropagation(PropagationFrame outer, int db, std::span<const std::string_view> argv, bool changed);
 
-// The consumer of propagated commands: it receives RESP text that already holds the SELECTs it needs.
-// nullptr: propagation is off.
+// The consumers of propagated commands. Each receives RESP text holding the SELECTs it needs (it keeps its own
+// selected database), possibly in several calls per command.
+enum class PropagationConsumer { kAof, kReplication };
+inline constexpr int kPropagationSinks = 2;
 using PropagationSink = void (*)(std::string_view resp);
-void SetPropagationSink(PropagationSink sink);
-// Forgets which database the consumer has selected (a new AOF file starts with none): the next command is
-// preceded by a SELECT.
-void ResetPropagatedDb();
+// Installs (or with nullptr removes) a consumer; it starts with no database selected.
+void SetPropagationSink(PropagationConsumer which, PropagationSink sink);
+// Forgets which database the consumer has selected (a new AOF file, a new replication stream): the next command
+// is preceded by a SELECT.
+void ResetPropagatedDb(PropagationConsumer which);
 
 // Appends argv as a RESP multibulk to out.
 void AppendRespCommand(std::string* out, std::span<const std::string_view> argv);
