@@ -13,6 +13,7 @@
 #include "commands/command.h"
 #include "db/tracking.h"
 #include "pubsub/pubsub.h"
+#include "replication/replication.h"
 #include "persistence/aof.h"
 #include "persistence/fork_child.h"
 #include "persistence/rdb.h"
@@ -261,19 +262,7 @@ void StatsSection(Out& o) {
   Field(o, "reply_buffer_expands:0");
 }
 
-void ReplicationSection(Out& o) {
-  Field(o, "role:master");
-  Field(o, "connected_slaves:0");
-  Field(o, "master_failover_state:no-failover");
-  Field(o, "master_replid:{}", Srv().run_id);
-  Field(o, "master_replid2:0000000000000000000000000000000000000000");
-  Field(o, "master_repl_offset:0");
-  Field(o, "second_repl_offset:-1");
-  Field(o, "repl_backlog_active:0");
-  Field(o, "repl_backlog_size:{}", Cfg().repl_backlog_size);
-  Field(o, "repl_backlog_first_byte_offset:0");
-  Field(o, "repl_backlog_histlen:0");
-}
+void ReplicationSection(Out& o) { AppendReplicationInfo(&o); }
 
 void CpuSection(Out& o) {
   struct rusage self, children;

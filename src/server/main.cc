@@ -18,6 +18,7 @@
 #include "net/poller.h"
 #include "persistence/aof.h"
 #include "persistence/rdb.h"
+#include "replication/replication.h"
 #include "server/config.h"
 #include "server/cron.h"
 #include "server/log.h"
@@ -151,6 +152,7 @@ int main(int argc, char** argv) {
   Server& srv = Srv();
   srv.rng.seed((static_cast<uint64_t>(rd()) << 32) | rd());
   srv.run_id = RandomHex(40);
+  NewReplicationId();
   char exe[4096];
   ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
   srv.executable = n > 0 ? std::string(exe, n) : std::string(argv[0]);
