@@ -31,6 +31,7 @@ void RegisterAllFamilies() {
   RegisterMemoryFamily(r);
   RegisterStreamFamily(r);
   RegisterAclFamily(r);
+  RegisterReplicationFamily(r);
 }
 
 }  // namespace corvid

@@ -29,5 +29,6 @@ void RegisterLatencyFamily(CommandRegistry& r);
 void RegisterMemoryFamily(CommandRegistry& r);
 void RegisterStreamFamily(CommandRegistry& r);
 void RegisterAclFamily(CommandRegistry& r);
+void RegisterReplicationFamily(CommandRegistry& r);
 
 }  // namespace corvid
