@@ -168,5 +168,17 @@ inline constexpr std::string_view kNumkeysTooBig = "ERR Number of keys can't be 
 inline constexpr std::string_view kConfigListen = "Unable to listen on this port. Check server logs.";
 inline constexpr std::string_view kConfigAof = "Unable to turn on AOF. Check server logs.";
 inline constexpr std::string_view kConfigTls = "Unable to update TLS configuration. Check server logs.";
+// Replication, master side.
+inline constexpr std::string_view kNoReplicas = "NOREPLICAS Not enough good replicas to write.";
+inline constexpr std::string_view kReplconfUnknown = "ERR Unrecognized REPLCONF option: {}";
+inline constexpr std::string_view kReplconfIpTooLong =
+    "ERR REPLCONF ip-address provided by replica instance is too long: {} bytes";
+inline constexpr std::string_view kSyncPendingOutput = "ERR SYNC and PSYNC are invalid with pending output";
+inline constexpr std::string_view kReplBgsaveFailed = "ERR BGSAVE failed, replication can't continue";
+inline constexpr std::string_view kWaitOnReplica =
+    "ERR WAIT cannot be used with replica instances. Please also note that since Redis 4.0 if a replica is "
+    "configured to be writable (which is not the default) writes to replicas are just local and are not "
+    "propagated.";
+inline constexpr std::string_view kWaitTimeoutNotInt = "ERR timeout is not an integer or out of range";
 
 }  // namespace corvid::err

@@ -35,9 +35,20 @@ bool ValidClientName(std::string_view name) {
 
 constexpr std::string_view kBadName = "ERR Client names cannot contain spaces, newlines or special characters.";
 
+// Parses a CLIENT LIST/KILL TYPE name; false if unknown.
+bool ParseClientType(std::string_view name, ClientType* type) {
+  if (Is(name, "normal")) *type = ClientType::kNormal;
+  else if (Is(name, "replica") || Is(name, "slave")) *type = ClientType::kReplica;
+  else if (Is(name, "pubsub")) *type = ClientType::kPubSub;
+  else if (Is(name, "master")) *type = ClientType::kMaster;
+  else return false;
+  return true;
+}
+
 // The flags field of CLIENT LIST.
 std::string ClientFlags(const Client& c) {
   std::string f;
+  if (c.Has(kClientReplica)) f += 'S';
   if (c.Has(kClientMulti)) f += 'x';
   if (c.Has(kClientBlocked)) f += 'b';
   if (c.Has(kClientPubSub)) f += 'P';
@@ -198,20 +209,13 @@ void ClientSetinfoCmd(Client& c, CmdArgs args) {
 
 void ClientListCmd(Client& c, CmdArgs args) {
   std::vector<uint64_t> ids;
-  bool normal_only = false, pubsub_only = false, none = false;
+  bool type_filter = false;
+  ClientType type = ClientType::kNormal;  // MONITOR clients count as normal, as in Redis
   for (size_t j = 2; j < args.size(); ++j) {
     if (Is(args[j], "TYPE") && j + 1 < args.size()) {
       std::string_view t = args[++j];
-      normal_only = pubsub_only = none = false;
-      if (Is(t, "normal")) {
-        normal_only = true;  // MONITOR clients count as normal, as in Redis
-      } else if (Is(t, "pubsub")) {
-        pubsub_only = true;
-      } else if (Is(t, "master") || Is(t, "replica") || Is(t, "slave")) {
-        none = true;  // no such clients yet
-      } else {
-        return c.reply.Error(fmt::format("ERR Unknown client type '{}'", t));
-      }
+      type_filter = true;
+      if (!ParseClientType(t, &type)) return c.reply.Error(fmt::format("ERR Unknown client type '{}'", t));
     } else if (Is(args[j], "ID") && j + 1 < args.size()) {
       for (++j; j < args.size(); ++j) {
         int64_t id;
@@ -223,11 +227,9 @@ void ClientListCmd(Client& c, CmdArgs args) {
     }
   }
   std::vector<const Client*> sel;
-  if (!none) {
-    for (auto& [id, cl] : Srv().clients) {
-      if ((normal_only && cl->Has(kClientPubSub)) || (pubsub_only && !cl->Has(kClientPubSub))) continue;
-      if (ids.empty() || std::find(ids.begin(), ids.end(), id) != ids.end()) sel.push_back(cl);
-    }
+  for (auto& [id, cl] : Srv().clients) {
+    if (type_filter && TypeOf(*cl) != type) continue;
+    if (ids.empty() || std::find(ids.begin(), ids.end(), id) != ids.end()) sel.push_back(cl);
   }
   std::sort(sel.begin(), sel.end(), [](const Client* a, const Client* b) { return a->id < b->id; });
   std::string out;
@@ -244,7 +246,8 @@ void ClientInfoCmd(Client& c, CmdArgs args) { c.reply.Verbatim(ClientInfoLine(c,
 void ClientKillCmd(Client& c, CmdArgs args) {
   std::string_view addr, laddr, user;
   uint64_t id = 0;
-  bool skipme = true, old_form = args.size() == 3, type_filter = false, type_none = false, type_pubsub = false;
+  bool skipme = true, old_form = args.size() == 3, type_filter = false;
+  ClientType type = ClientType::kNormal;
   if (old_form) {
     addr = args[2];
     skipme = false;
@@ -258,13 +261,7 @@ void ClientKillCmd(Client& c, CmdArgs args) {
         id = static_cast<uint64_t>(v);
       } else if (Is(opt, "TYPE")) {
         type_filter = true;
-        type_none = type_pubsub = false;
-        if (Is(val, "master") || Is(val, "replica") || Is(val, "slave"))
-          type_none = true;
-        else if (Is(val, "pubsub"))
-          type_pubsub = true;
-        else if (!Is(val, "normal"))
-          return c.reply.Error(fmt::format("ERR Unknown client type '{}'", val));
+        if (!ParseClientType(val, &type)) return c.reply.Error(fmt::format("ERR Unknown client type '{}'", val));
       } else if (Is(opt, "ADDR")) {
         addr = val;
       } else if (Is(opt, "LADDR")) {
@@ -285,16 +282,14 @@ void ClientKillCmd(Client& c, CmdArgs args) {
     }
   }
   std::vector<Client*> victims;
-  if (!type_none) {
-    for (auto& [cid, cl] : Srv().clients) {
-      if (type_filter && cl->Has(kClientPubSub) != type_pubsub) continue;
-      if (!addr.empty() && cl->addr != addr) continue;
-      if (!laddr.empty() && cl->laddr != laddr) continue;
-      if (id && cl->id != id) continue;
-      if (!user.empty() && cl->user->name != user) continue;
-      if (cl == &c && skipme) continue;
-      victims.push_back(cl);
-    }
+  for (auto& [cid, cl] : Srv().clients) {
+    if (type_filter && TypeOf(*cl) != type) continue;
+    if (!addr.empty() && cl->addr != addr) continue;
+    if (!laddr.empty() && cl->laddr != laddr) continue;
+    if (id && cl->id != id) continue;
+    if (!user.empty() && cl->user->name != user) continue;
+    if (cl == &c && skipme) continue;
+    victims.push_back(cl);
   }
   if (old_form && victims.empty()) return c.reply.Error("ERR No such client");
   int64_t killed = 0;

@@ -15,6 +15,8 @@
 #include "persistence/aof.h"
 #include "persistence/rdb.h"
 #include "pubsub/pubsub.h"
+#include "replication/master.h"
+#include "replication/replication.h"
 #include "scripting/lua_engine.h"
 #include "server/config.h"
 #include "server/latency.h"
@@ -161,6 +163,7 @@ bool AclAllows(Client& c, Command* cmd, CmdArgs argv) {
 void Dispatch(Client& c, CmdArgs argv) {
   // Blocked clients are served after the outermost command only (EXEC runs its queue through Dispatch).
   static int depth = 0;
+  int64_t offset_before = Repl().master_repl_offset;
   if (++depth == 1) {
     TrackingSetCurrentClient(&c);
     BeginExecutionUnit();
@@ -168,6 +171,8 @@ void Dispatch(Client& c, CmdArgs argv) {
   DispatchOne(c, argv);
   if (--depth == 0) {
     EndExecutionUnit();
+    // WAIT waits for the offset right after the client's last write (Redis' c->woff).
+    if (Repl().master_repl_offset != offset_before) c.repl_woff = Repl().master_repl_offset;
     TrackingSendPending();
     EndCachingWindow(c);
     TrackingSetCurrentClient(nullptr);
@@ -225,6 +230,10 @@ void DispatchOne(Client& c, CmdArgs argv) {
   if ((rdb_error || AofWritesRefused()) && ((cmd->flags & kCmdWrite) || cmd->name == "ping")) {
     Reject(c, cmd, rdb_error ? std::string(err::kMisconf)
                              : fmt::format(fmt::runtime(err::kAofMisconf), Aof().last_write_error));
+    return;
+  }
+  if ((cmd->flags & kCmdWrite) && !EnoughGoodReplicas()) {
+    Reject(c, cmd, err::kNoReplicas);
     return;
   }
   if (Rdb().loading && !(cmd->flags & kCmdLoading)) {
@@ -293,6 +302,7 @@ void OnClientClosed(Client& c) {
   TrackingDisable(c);
   PubSubForget(c);
   ForgetBlockedClient(c);
+  ForgetReplicationClient(c);
   DiscardTransaction(c);
 }
 

@@ -379,14 +379,6 @@ void ObjectHelpCmd(Client& c, CmdArgs) {
              "    <key>."});
 }
 
-void WaitCmd(Client& c, CmdArgs args) {
-  int64_t n, timeout;
-  if (!ArgInt64(c, args[1], &n)) return;
-  if (!ArgInt64(c, args[2], &timeout, "ERR timeout is not an integer or out of range")) return;
-  if (timeout < 0) return c.reply.Error(err::kTimeoutNegative);
-  c.reply.Int(0);  // no replicas
-}
-
 constexpr CommandRow kRows[] = {
     {"del", -2, "write", 1, -1, 1, "@keyspace @write @slow", DelCmd, "RM delete", "key...", "1.0.0", "Removes keys"},
     {"unlink", -2, "write fast", 1, -1, 1, "@keyspace @write @fast", UnlinkCmd, "RM delete", "key...", "4.0.0", "Removes keys, freeing large values in the background"},
@@ -420,7 +412,6 @@ constexpr CommandRow kRows[] = {
     {"object|encoding", 3, "readonly", 2, 2, 1, "@keyspace @read @slow", ObjectEncodingCmd, "RO", "key", "2.2.3", "Returns the internal encoding of a value"},
     {"object|idletime", 3, "readonly", 2, 2, 1, "@keyspace @read @slow", ObjectIdletimeCmd, "RO", "key", "2.2.3", "Returns the seconds since a key was last accessed"},
     {"object|refcount", 3, "readonly", 2, 2, 1, "@keyspace @read @slow", ObjectRefcountCmd, "RO", "key", "2.2.3", "Returns the reference count of a value"},
-    {"wait", 3, "noscript", 0, 0, 0, "@slow @connection", WaitCmd, "", "numreplicas:integer timeout:integer", "3.0.0", "Waits for replicas to acknowledge writes"},
 };
 
 }  // namespace

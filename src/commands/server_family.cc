@@ -13,6 +13,7 @@
 #include "commands/command.h"
 #include "db/tracking.h"
 #include "pubsub/pubsub.h"
+#include "replication/master.h"
 #include "replication/replication.h"
 #include "persistence/aof.h"
 #include "persistence/fork_child.h"
@@ -75,7 +76,7 @@ void ServerSection(Out& o) {
 
 void ClientsSection(Out& o) {
   Server& s = Srv();
-  Field(o, "connected_clients:{}", s.clients.size());
+  Field(o, "connected_clients:{}", s.clients.size() - ReplicaCount());
   Field(o, "cluster_connections:0");
   Field(o, "maxclients:{}", Cfg().maxclients);
   Field(o, "client_recent_max_input_buffer:0");
@@ -222,9 +223,10 @@ void StatsSection(Out& o) {
   Field(o, "instantaneous_input_repl_kbps:0.00");
   Field(o, "instantaneous_output_repl_kbps:0.00");
   Field(o, "rejected_connections:{}", st.rejected_connections);
-  Field(o, "sync_full:0");
-  Field(o, "sync_partial_ok:0");
-  Field(o, "sync_partial_err:0");
+  const SyncStats& sync = ReplicationSyncStats();
+  Field(o, "sync_full:{}", sync.full);
+  Field(o, "sync_partial_ok:{}", sync.partial_ok);
+  Field(o, "sync_partial_err:{}", sync.partial_err);
   Field(o, "expired_keys:{}", st.expired_keys);
   Field(o, "expired_stale_perc:{:.2f}", static_cast<double>(st.expired_stale_perc));
   Field(o, "expired_time_cap_reached_count:0");

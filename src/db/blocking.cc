@@ -30,6 +30,7 @@ struct BlockState {
   std::vector<std::string> argv;
   std::vector<DbKey> keys;
   BlockTimeoutReply on_timeout;
+  void (*event_timeout)(Client& c) = nullptr;  // set when blocked on an event (BlockOnEvent), not on keys
   std::unique_ptr<asio::steady_timer> timer;
 };
 
@@ -69,12 +70,33 @@ void TimeOut(Client& c) {
   auto it = g_blocked.find(&c);
   if (it == g_blocked.end()) return;
   BlockTimeoutReply r = it->second.on_timeout;
+  void (*event_timeout)(Client&) = it->second.event_timeout;
   Unregister(c);
-  if (r == BlockTimeoutReply::kNullArray)
+  if (event_timeout)
+    event_timeout(c);
+  else if (r == BlockTimeoutReply::kNullArray)
     c.reply.NullArray();
   else
     c.reply.Null();
   Wake(c);
+}
+
+// Marks c blocked (running args) with a timer for deadline_ms (0 = none); returns its state to fill in.
+BlockState& Block(Client& c, CmdArgs args, int64_t deadline_ms) {
+  BlockState& st = g_blocked[&c];
+  st.argv.assign(args.begin(), args.end());
+  // Deadlines centuries away get no timer (their duration would overflow the steady clock).
+  if (deadline_ms > 0 && deadline_ms - Srv().now_ms < 1000ll * 1000 * 1000 * 1000) {
+    st.timer = std::make_unique<asio::steady_timer>(Io());
+    st.timer->expires_after(std::chrono::milliseconds(std::max<int64_t>(0, deadline_ms - Srv().now_ms)));
+    Client* cp = &c;
+    st.timer->async_wait([cp](const asio::error_code& ec) {
+      if (!ec) TimeOut(*cp);
+    });
+  }
+  c.flags |= kClientBlocked;
+  Srv().blocked_clients = g_blocked.size();
+  return st;
 }
 
 }  // namespace
@@ -105,8 +127,7 @@ void BlockOnKeys(Client& c, CmdArgs args, std::span<const std::string_view> keys
     g_reblocked = true;
     return;
   }
-  BlockState& st = g_blocked[&c];
-  st.argv.assign(args.begin(), args.end());
+  BlockState& st = Block(c, args, deadline_ms);
   st.on_timeout = on_timeout;
   for (std::string_view k : keys) {
     DbKey dk{c.db_index(), std::string(k)};
@@ -114,17 +135,15 @@ void BlockOnKeys(Client& c, CmdArgs args, std::span<const std::string_view> keys
     st.keys.push_back(dk);
     g_waiting[dk].push_back(&c);
   }
-  // Deadlines centuries away get no timer (their duration would overflow the steady clock).
-  if (deadline_ms > 0 && deadline_ms - Srv().now_ms < 1000ll * 1000 * 1000 * 1000) {
-    st.timer = std::make_unique<asio::steady_timer>(Io());
-    st.timer->expires_after(std::chrono::milliseconds(std::max<int64_t>(0, deadline_ms - Srv().now_ms)));
-    Client* cp = &c;
-    st.timer->async_wait([cp](const asio::error_code& ec) {
-      if (!ec) TimeOut(*cp);
-    });
-  }
-  c.flags |= kClientBlocked;
-  Srv().blocked_clients = g_blocked.size();
+}
+
+void BlockOnEvent(Client& c, CmdArgs args, int64_t deadline_ms, void (*on_timeout)(Client& c)) {
+  Block(c, args, deadline_ms).event_timeout = on_timeout;
+}
+
+void EndBlockOnEvent(Client& c) {
+  Unregister(c);
+  Wake(c);
 }
 
 bool IsBlockedRerun(const Client& c) { return g_rerunning == &c; }

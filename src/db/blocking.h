@@ -28,6 +28,11 @@ bool CanBlock(const Client& c);
 // Blocks c (which ran args) on keys of its current db until one is signalled or deadline_ms passes.
 void BlockOnKeys(Client& c, CmdArgs args, std::span<const std::string_view> keys, int64_t deadline_ms,
                  BlockTimeoutReply on_timeout);
+// Blocks c on no key (WAIT): until EndBlockOnEvent or deadline_ms (0 = forever), when on_timeout replies (also
+// for CLIENT UNBLOCK without ERROR).
+void BlockOnEvent(Client& c, CmdArgs args, int64_t deadline_ms, void (*on_timeout)(Client& c));
+// Ends c's BlockOnEvent after the caller replied: sends the reply and lets c run its next commands.
+void EndBlockOnEvent(Client& c);
 // True while c's blocked command is being re-run because a key it waits on was signalled.
 bool IsBlockedRerun(const Client& c);
 // During c's re-run: the ready key it is served from (the command must look at no other key); else nullptr.

@@ -30,6 +30,12 @@ void QueuedCommands::Clear() {
   cmd_first_arg_.clear();
 }
 
+ClientType TypeOf(const Client& c) {
+  if (c.Has(kClientReplica) && !c.Has(kClientMonitor)) return ClientType::kReplica;
+  if (c.Has(kClientPubSub)) return ClientType::kPubSub;
+  return ClientType::kNormal;
+}
+
 Client::Client() : id(0), user(acl::UnrestrictedUser()) { SelectDb(0); }
 
 Client::~Client() = default;

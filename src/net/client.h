@@ -59,7 +59,15 @@ enum ClientFlag : uint32_t {
   kClientTrackingCaching = 1u << 18,  // CLIENT CACHING YES/NO given for the next command
   kClientTrackingNoloop = 1u << 19,
   kClientTrackingBrokenRedir = 1u << 20,  // the REDIRECT client has gone
+  kClientReplica = 1u << 21,              // a replica of this server (after SYNC/PSYNC): CLIENT LIST flag S
 };
+
+// Redis' client types (CLIENT LIST/KILL TYPE, client-output-buffer-limit classes).
+enum class ClientType { kNormal, kReplica, kPubSub, kMaster };
+
+class Client;
+// The type of c: replica, pub/sub subscriber (RESP2 subscribed mode) or normal.
+ClientType TypeOf(const Client& c);
 
 class Client {
  public:
@@ -95,6 +103,7 @@ class Client {
   QueuedCommands multi_queue;                   // commands queued after MULTI
   uint64_t tracking_redirect = 0;               // CLIENT TRACKING REDIRECT id (0 = none)
   std::vector<std::string> tracking_prefixes;   // CLIENT TRACKING BCAST PREFIX ... (sorted)
+  int64_t repl_woff = 0;  // the replication offset right after this client's last propagated write (WAIT)
 
  private:
   Db* db_ = nullptr;

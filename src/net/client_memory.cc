@@ -51,7 +51,7 @@ uint64_t ClientEvictionLimit() {
 }
 
 bool ClientEvictionAllowed(const Client& c) {
-  return c.conn && !c.Has(kClientNoEvict) && !c.cur_cmd;
+  return c.conn && !c.Has(kClientNoEvict) && !c.Has(kClientReplica) && !c.cur_cmd;
 }
 
 void EvictClients() {

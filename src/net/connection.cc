@@ -12,6 +12,7 @@
 
 #include "commands/dispatcher.h"
 #include "persistence/aof.h"
+#include "replication/master.h"
 #include "server/config.h"
 #include "server/log.h"
 #include "net/client_memory.h"
@@ -241,8 +242,11 @@ void Connection::ProcessInput() {
 }
 
 bool Connection::OutputLimitReached() {
-  const ClientBufferLimit& lim =
-      Cfg().client_output_buffer_limit[client_.Has(kClientPubSub) ? kObufPubSub : kObufNormal];
+  ClientType type = TypeOf(client_);
+  if (type == ClientType::kReplica && !OutputLimitApplies(client_)) return false;
+  const ClientBufferLimit& lim = Cfg().client_output_buffer_limit[type == ClientType::kReplica  ? kObufReplica
+                                                                  : type == ClientType::kPubSub ? kObufPubSub
+                                                                                                : kObufNormal];
   if (lim.hard_bytes == 0 && lim.soft_bytes == 0) return false;
   Server& srv = Srv();
   uint64_t used = client_.out.size();

@@ -15,6 +15,7 @@
 
 #include "db/db.h"
 #include "net/listener.h"
+#include "replication/master.h"
 #include "persistence/aof.h"
 #include "persistence/file_write.h"
 #include "persistence/fork_child.h"
@@ -369,7 +370,8 @@ void RdbCron() {
     if (!ReapSaveChild(&g_state.child_pid, &g_state.child_cow_fd, &g_state.last_cow_size, &status)) return;
     g_state.last_bgsave_time_sec = now - g_state.bgsave_start_s;
     g_state.bgsave_start_s = -1;
-    if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+    bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    if (ok) {
       LogNotice("Background saving terminated with success");
       SaveSucceeded(g_state.dirty_before_bgsave, now);
       g_state.last_bgsave_ok = true;
@@ -382,6 +384,7 @@ void RdbCron() {
       LogWarning("Background saving error");
       g_state.last_bgsave_ok = false;
     }
+    ReplicasBgsaveDone(ok);
     return;
   }
   if (AofChildRunning()) return;  // one child at a time

@@ -5,7 +5,7 @@
 #include <iterator>
 #include <random>
 
-#include "server/config.h"
+#include "replication/master.h"
 
 namespace corvid {
 
@@ -24,11 +24,13 @@ void NewReplicationId() {
 
 void AppendReplicationInfo(std::string* out) {
   const ReplicationState& r = Repl();
+  out->append("role:master\r\n");
+  AppendReplicasInfo(out);
   fmt::format_to(std::back_inserter(*out),
-                 "role:master\r\nconnected_slaves:0\r\nmaster_failover_state:no-failover\r\nmaster_replid:{}\r\n"
-                 "master_replid2:{}\r\nmaster_repl_offset:{}\r\nsecond_repl_offset:{}\r\nrepl_backlog_active:0\r\n"
-                 "repl_backlog_size:{}\r\nrepl_backlog_first_byte_offset:0\r\nrepl_backlog_histlen:0\r\n",
-                 r.replid, r.replid2, r.master_repl_offset, r.second_replid_offset, Cfg().repl_backlog_size);
+                 "master_failover_state:no-failover\r\nmaster_replid:{}\r\nmaster_replid2:{}\r\n"
+                 "master_repl_offset:{}\r\nsecond_repl_offset:{}\r\n",
+                 r.replid, r.replid2, r.master_repl_offset, r.second_replid_offset);
+  AppendBacklogInfo(out);
 }
 
 }  // namespace corvid

@@ -10,6 +10,7 @@
 #include "net/listener.h"
 #include "persistence/aof.h"
 #include "persistence/rdb.h"
+#include "replication/master.h"
 #include "server/config.h"
 #include "server/latency.h"
 #include "server/memory.h"
@@ -59,7 +60,7 @@ void CloseTimedOutClients() {
   Server& srv = Srv();
   std::vector<Connection*> idle;
   for (auto& [id, c] : srv.clients) {
-    if (c->Has(kClientBlocked) || c->Has(kClientPubSub) || c->Has(kClientMonitor)) continue;
+    if (c->flags & (kClientBlocked | kClientPubSub | kClientMonitor | kClientReplica)) continue;
     if (c->conn && srv.now_ms - c->last_interaction_ms > timeout_s * 1000) idle.push_back(c->conn);
   }
   for (Connection* conn : idle) conn->Close();
@@ -95,6 +96,7 @@ void Tick() {
   ResumeAfterPause();
   RdbCron();
   AofCron();
+  MasterCron();
   g_timer->expires_after(std::chrono::microseconds(period_us));
   g_timer->async_wait([](const asio::error_code& ec) {
     if (!ec) Tick();

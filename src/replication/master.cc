@@ -1,0 +1,477 @@
+#include "replication/master.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <iterator>
+#include <memory>
+#include <unordered_map>
+#include <vector>
+
+#include "corvid/errors.h"
+#include "db/blocking.h"
+#include "net/client.h"
+#include "net/connection.h"
+#include "persistence/aof.h"
+#include "persistence/rdb.h"
+#include "protocol/reply_builder.h"
+#include "replication/replication.h"
+#include "server/config.h"
+#include "server/log.h"
+#include "server/propagate.h"
+#include "server/server.h"
+
+namespace corvid {
+
+// ---- backlog ----
+
+ReplBacklog::ReplBacklog(size_t size, int64_t start_offset) : buf_(std::max<size_t>(size, 1), '\0'),
+                                                              end_offset_(start_offset) {}
+
+void ReplBacklog::Append(std::string_view data) {
+  end_offset_ += static_cast<int64_t>(data.size());
+  size_t cap = buf_.size();
+  if (data.size() > cap) data.remove_prefix(data.size() - cap);
+  while (!data.empty()) {
+    size_t n = std::min(cap - idx_, data.size());
+    buf_.replace(idx_, n, data.data(), n);
+    idx_ = (idx_ + n) % cap;
+    data.remove_prefix(n);
+    histlen_ = std::min(cap, histlen_ + n);
+  }
+}
+
+void ReplBacklog::CopyFrom(int64_t offset, std::string* out) const {
+  size_t skip = static_cast<size_t>(offset - first_offset());
+  size_t len = histlen_ - skip;
+  size_t cap = buf_.size();
+  size_t pos = (idx_ + cap - histlen_ + skip) % cap;
+  while (len > 0) {
+    size_t n = std::min(cap - pos, len);
+    out->append(buf_, pos, n);
+    pos = (pos + n) % cap;
+    len -= n;
+  }
+}
+
+void ReplBacklog::Resize(size_t size) {
+  std::string keep;
+  CopyFrom(end_offset_ - static_cast<int64_t>(std::min(histlen_, size)) + 1, &keep);
+  ReplBacklog fresh(size, end_offset_ - static_cast<int64_t>(keep.size()));
+  fresh.Append(keep);
+  *this = std::move(fresh);
+}
+
+namespace {
+
+// Redis' slave states. Replicas in kSendBulk and kOnline receive the stream as it is produced.
+enum class ReplicaState { kWaitBgsaveStart, kWaitBgsaveEnd, kSendBulk, kOnline };
+
+struct Replica {
+  Client* client;
+  bool attached = false;     // SYNC/PSYNC done (before: only REPLCONF options were given)
+  bool pre_psync = false;    // attached with SYNC: gets no +FULLRESYNC line
+  bool capa_eof = false, capa_psync2 = false;
+  ReplicaState state = ReplicaState::kWaitBgsaveStart;
+  int64_t listening_port = 0;
+  std::string announced_ip;
+  int64_t initial_offset = 0;  // the offset of the RDB it is sent (full resync)
+  int64_t ack_offset = 0;
+  int64_t ack_time_s = 0;
+  std::string pending;  // the stream produced since its RDB's fork, sent after the RDB
+};
+
+std::unordered_map<Client*, std::unique_ptr<Replica>> g_links;  // every client that sent REPLCONF or synced
+std::vector<Replica*> g_replicas;                                // the attached ones, in attach order
+std::unique_ptr<ReplBacklog> g_backlog;
+SyncStats g_sync_stats;
+int64_t g_last_second_s = 0, g_last_ping_s = 0;
+
+struct Waiter {
+  Client* client;
+  int64_t offset, numreplicas;
+};
+std::vector<Waiter> g_waiters;
+
+int64_t NowS() { return Srv().now_ms / 1000; }
+
+Replica& LinkOf(Client& c) {
+  std::unique_ptr<Replica>& r = g_links[&c];
+  if (!r) {
+    r = std::make_unique<Replica>();
+    r->client = &c;
+  }
+  return *r;
+}
+
+Replica* AttachedReplica(const Client& c) {
+  auto it = g_links.find(const_cast<Client*>(&c));
+  return it != g_links.end() && it->second->attached ? it->second.get() : nullptr;
+}
+
+// The replica's IP: the one it announced, else its connection's peer address.
+std::string ReplicaIp(const Replica& r) {
+  if (!r.announced_ip.empty()) return r.announced_ip;
+  std::string_view addr = r.client->addr;
+  addr = addr.substr(0, addr.rfind(':'));
+  if (addr.size() >= 2 && addr.front() == '[') addr = addr.substr(1, addr.size() - 2);
+  return std::string(addr);
+}
+
+// Redis' replicationGetSlaveName: "ip:port" for the logs.
+std::string ReplicaName(const Replica& r) {
+  std::string ip = ReplicaIp(r);
+  if (ip.empty()) return fmt::format("client id #{}", r.client->id);
+  if (r.listening_port == 0) return ip + ":<unknown-replica-port>";
+  return ip.find(':') != std::string::npos ? fmt::format("[{}]:{}", ip, r.listening_port)
+                                           : fmt::format("{}:{}", ip, r.listening_port);
+}
+
+void Send(Client& c, std::string_view data) {
+  c.out.Append(data);
+  if (c.conn) c.conn->FlushSoon();
+}
+
+void CloseReplica(Client& c) {
+  if (c.conn) c.conn->Close();
+}
+
+// The propagation sink: the stream goes to the backlog and to every replica (held back for those whose RDB is
+// being written).
+void FeedStream(std::string_view resp) {
+  g_backlog->Append(resp);
+  Repl().master_repl_offset = g_backlog->end_offset();
+  for (Replica* r : g_replicas) {
+    if (r->state == ReplicaState::kWaitBgsaveEnd)
+      r->pending.append(resp);
+    else if (r->state != ReplicaState::kWaitBgsaveStart)
+      Send(*r->client, resp);
+  }
+}
+
+void CreateBacklog() {
+  NewReplicationId();
+  Repl().replid2 = std::string(40, '0');
+  Repl().second_replid_offset = -1;
+  g_backlog = std::make_unique<ReplBacklog>(static_cast<size_t>(Cfg().repl_backlog_size), Repl().master_repl_offset);
+  SetPropagationSink(PropagationConsumer::kReplication, FeedStream);
+  LogNotice("Replication backlog created, my new replication IDs are '{}' and '{}'", Repl().replid, Repl().replid2);
+}
+
+size_t CountAcked(int64_t offset) {
+  size_t n = 0;
+  for (const Replica* r : g_replicas) n += r->state == ReplicaState::kOnline && r->ack_offset >= offset;
+  return n;
+}
+
+// Replies to the WAIT clients whose replicas are now enough.
+void ServeWaiters() {
+  for (size_t i = 0; i < g_waiters.size();) {
+    Waiter w = g_waiters[i];
+    size_t acked = CountAcked(w.offset);
+    if (static_cast<int64_t>(acked) < w.numreplicas) {
+      ++i;
+      continue;
+    }
+    g_waiters.erase(g_waiters.begin() + static_cast<std::ptrdiff_t>(i));
+    w.client->reply.Int(static_cast<int64_t>(acked));
+    EndBlockOnEvent(*w.client);
+  }
+}
+
+void WaitTimedOut(Client& c) {
+  auto it = std::find_if(g_waiters.begin(), g_waiters.end(), [&](const Waiter& w) { return w.client == &c; });
+  if (it == g_waiters.end()) return;
+  int64_t offset = it->offset;
+  g_waiters.erase(it);
+  c.reply.Int(static_cast<int64_t>(CountAcked(offset)));
+}
+
+// Sends +FULLRESYNC (unless it used SYNC) and holds the stream from offset on until the RDB is sent.
+void SetupFullResync(Replica& r, int64_t offset) {
+  r.initial_offset = offset;
+  r.state = ReplicaState::kWaitBgsaveEnd;
+  ResetPropagatedDb(PropagationConsumer::kReplication);  // the replica's stream starts with a SELECT
+  if (!r.pre_psync) Send(*r.client, fmt::format("+FULLRESYNC {} {}\r\n", Repl().replid, offset));
+}
+
+void StartBgsaveForReplication() {
+  LogNotice("Starting BGSAVE for SYNC with target: disk");
+  if (RdbBgsave() != BgsaveResult::kStarted) {
+    LogWarning("BGSAVE for replication failed");
+    for (Replica* r : std::vector<Replica*>(g_replicas)) {
+      if (r->state != ReplicaState::kWaitBgsaveStart) continue;
+      Client& c = *r->client;
+      std::erase(g_replicas, r);
+      r->attached = false;
+      c.flags &= ~kClientReplica;
+      c.reply.Error(err::kReplBgsaveFailed);
+      c.flags |= kClientCloseAfterReply;
+      if (c.conn) c.conn->FlushSoon();
+    }
+    return;
+  }
+  for (Replica* r : g_replicas)
+    if (r->state == ReplicaState::kWaitBgsaveStart) SetupFullResync(*r, Repl().master_repl_offset);
+}
+
+bool ChildRunning() { return Rdb().child_pid != -1 || AofChildRunning(); }
+
+// Redis' masterTryPartialResynchronization: true (and the backlog sent) when r can continue from offset.
+bool TryPartialResync(Replica& r, std::string_view replid, int64_t offset) {
+  const ReplicationState& st = Repl();
+  if (replid != st.replid && (replid != st.replid2 || offset > st.second_replid_offset)) {
+    if (replid != "?") {
+      if (replid != st.replid2)
+        LogNotice("Partial resynchronization not accepted: Replication ID mismatch (Replica asked for '{}', my "
+                  "replication IDs are '{}' and '{}')", replid, st.replid, st.replid2);
+      else
+        LogNotice("Partial resynchronization not accepted: Requested offset for second ID was {}, but I can "
+                  "reply up to {}", offset, st.second_replid_offset);
+    } else {
+      LogNotice("Full resync requested by replica {}", ReplicaName(r));
+    }
+    return false;
+  }
+  if (!g_backlog || !g_backlog->Covers(offset)) {
+    LogNotice("Unable to partial resync with replica {} for lack of backlog (Replica request was: {}).",
+              ReplicaName(r), offset);
+    if (offset > st.master_repl_offset)
+      LogWarning("Warning: replica {} tried to PSYNC with an offset that is greater than the master replication "
+                 "offset.", ReplicaName(r));
+    return false;
+  }
+  r.attached = true;
+  r.state = ReplicaState::kOnline;
+  r.ack_time_s = NowS();
+  r.client->flags |= kClientReplica;
+  g_replicas.push_back(&r);
+  std::string out = r.capa_psync2 ? fmt::format("+CONTINUE {}\r\n", st.replid) : std::string("+CONTINUE\r\n");
+  size_t head = out.size();
+  g_backlog->CopyFrom(offset, &out);
+  Send(*r.client, out);
+  LogNotice("Partial resynchronization request from {} accepted. Sending {} bytes of backlog starting from offset "
+            "{}.", ReplicaName(r), out.size() - head, offset);
+  return true;
+}
+
+bool ReadWholeFile(const std::string& path, std::string* out) {
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  struct stat sb;
+  bool ok = fstat(fd, &sb) == 0;
+  if (ok) {
+    out->resize(static_cast<size_t>(sb.st_size));
+    size_t done = 0;
+    while (ok && done < out->size()) {
+      ssize_t n = read(fd, out->data() + done, out->size() - done);
+      ok = n > 0;
+      if (ok) done += static_cast<size_t>(n);
+    }
+  }
+  close(fd);
+  return ok;
+}
+
+}  // namespace
+
+void SetReplicaListeningPort(Client& c, int64_t port) { LinkOf(c).listening_port = port; }
+
+void SetReplicaAnnouncedIp(Client& c, std::string_view ip) { LinkOf(c).announced_ip = std::string(ip); }
+
+void AddReplicaCapa(Client& c, std::string_view capa) {
+  Replica& r = LinkOf(c);
+  if (capa == "eof") r.capa_eof = true;
+  if (capa == "psync2") r.capa_psync2 = true;
+}
+
+void ReplicaAck(Client& c, int64_t offset) {
+  Replica* r = AttachedReplica(c);
+  if (!r) return;
+  if (offset > r->ack_offset) r->ack_offset = offset;
+  r->ack_time_s = NowS();
+  if (!g_waiters.empty()) ServeWaiters();
+}
+
+void AttachReplica(Client& c, bool psync, std::string_view replid, int64_t offset) {
+  Replica& r = LinkOf(c);
+  LogNotice("Replica {} asks for synchronization", ReplicaName(r));
+  if (psync) {
+    if (TryPartialResync(r, replid, offset)) {
+      ++g_sync_stats.partial_ok;
+      return;
+    }
+    if (replid != "?") ++g_sync_stats.partial_err;
+  } else {
+    r.pre_psync = true;
+  }
+  ++g_sync_stats.full;
+  r.attached = true;
+  r.state = ReplicaState::kWaitBgsaveStart;
+  c.flags |= kClientReplica;
+  g_replicas.push_back(&r);
+  if (g_replicas.size() == 1 && !g_backlog) CreateBacklog();
+  if (Rdb().child_pid != -1) {
+    // A BGSAVE is writing to disk: join it if another replica waits for it (its stream since the fork is copied).
+    auto other = std::find_if(g_replicas.begin(), g_replicas.end(),
+                              [](const Replica* o) { return o->state == ReplicaState::kWaitBgsaveEnd; });
+    if (other != g_replicas.end()) {
+      r.pending = (*other)->pending;
+      SetupFullResync(r, (*other)->initial_offset);
+      LogNotice("Waiting for end of BGSAVE for SYNC");
+    } else {
+      LogNotice("Can't attach the replica to the current BGSAVE. Waiting for next BGSAVE for SYNC");
+    }
+  } else if (AofChildRunning()) {
+    LogNotice("No BGSAVE in progress, but another BG operation is active. BGSAVE for replication delayed");
+  } else {
+    StartBgsaveForReplication();
+  }
+}
+
+void WaitForReplicas(Client& c, CmdArgs args, int64_t numreplicas, int64_t deadline_ms) {
+  size_t acked = CountAcked(c.repl_woff);
+  if (static_cast<int64_t>(acked) >= numreplicas || c.Has(kClientMulti) || !CanBlock(c)) {
+    c.reply.Int(static_cast<int64_t>(acked));
+    return;
+  }
+  g_waiters.push_back({&c, c.repl_woff, numreplicas});
+  BlockOnEvent(c, args, deadline_ms, WaitTimedOut);
+  if (g_backlog) FeedStream("*3\r\n$8\r\nREPLCONF\r\n$6\r\nGETACK\r\n$1\r\n*\r\n");
+}
+
+bool EnoughGoodReplicas() {
+  const ServerConfig& cfg = Cfg();
+  if (!cfg.replicaof.host.empty() || cfg.min_replicas_to_write == 0 || cfg.min_replicas_max_lag == 0) return true;
+  int64_t good = 0, now = NowS();
+  for (const Replica* r : g_replicas)
+    good += r->state == ReplicaState::kOnline && now - r->ack_time_s <= cfg.min_replicas_max_lag;
+  return good >= cfg.min_replicas_to_write;
+}
+
+size_t ReplicaCount() { return g_replicas.size(); }
+
+void AppendReplicasInfo(std::string* out) {
+  auto it = std::back_inserter(*out);
+  fmt::format_to(it, "connected_slaves:{}\r\n", g_replicas.size());
+  int64_t now = NowS();
+  size_t i = 0;
+  for (const Replica* r : g_replicas) {
+    const char* state = r->state == ReplicaState::kOnline     ? "online"
+                        : r->state == ReplicaState::kSendBulk ? "send_bulk"
+                                                              : "wait_bgsave";
+    fmt::format_to(it, "slave{}:ip={},port={},state={},offset={},lag={}\r\n", i++, ReplicaIp(*r), r->listening_port,
+                   state, r->ack_offset, now - r->ack_time_s);
+  }
+}
+
+void AppendBacklogInfo(std::string* out) {
+  fmt::format_to(std::back_inserter(*out),
+                 "repl_backlog_active:{}\r\nrepl_backlog_size:{}\r\nrepl_backlog_first_byte_offset:{}\r\n"
+                 "repl_backlog_histlen:{}\r\n",
+                 g_backlog ? 1 : 0, Cfg().repl_backlog_size, g_backlog ? g_backlog->first_offset() : 0,
+                 g_backlog ? g_backlog->histlen() : 0);
+}
+
+void ReplyReplicaList(ReplyBuilder& reply) {
+  size_t online = 0;
+  for (const Replica* r : g_replicas) online += r->state == ReplicaState::kOnline;
+  reply.Array(online);
+  for (const Replica* r : g_replicas) {
+    if (r->state != ReplicaState::kOnline) continue;
+    reply.Array(3);
+    reply.Bulk(ReplicaIp(*r));
+    reply.Bulk(fmt::format_int(r->listening_port).str());
+    reply.Bulk(fmt::format_int(r->ack_offset).str());
+  }
+}
+
+const SyncStats& ReplicationSyncStats() { return g_sync_stats; }
+
+bool OutputLimitApplies(const Client& c) {
+  const Replica* r = AttachedReplica(c);
+  return !r || r->state == ReplicaState::kOnline;
+}
+
+void MasterCron() {
+  if (g_replicas.empty()) return;
+  if (!ChildRunning() && std::any_of(g_replicas.begin(), g_replicas.end(), [](const Replica* r) {
+        return r->state == ReplicaState::kWaitBgsaveStart;
+      }))
+    StartBgsaveForReplication();
+  bool promoted = false;
+  for (Replica* r : g_replicas) {
+    if (r->state != ReplicaState::kSendBulk || !r->client->out.empty()) continue;
+    r->state = ReplicaState::kOnline;
+    r->ack_time_s = NowS();
+    promoted = true;
+    LogNotice("Synchronization with replica {} succeeded", ReplicaName(*r));
+  }
+  if (promoted && !g_waiters.empty()) ServeWaiters();
+  if (g_backlog && g_backlog->size() != static_cast<size_t>(Cfg().repl_backlog_size))
+    g_backlog->Resize(static_cast<size_t>(Cfg().repl_backlog_size));
+
+  int64_t now = NowS();
+  if (now == g_last_second_s) return;
+  g_last_second_s = now;
+  const ServerConfig& cfg = Cfg();
+  if (now - g_last_ping_s >= cfg.repl_ping_replica_period) {
+    g_last_ping_s = now;
+    FeedStream("*1\r\n$4\r\nPING\r\n");
+  }
+  std::vector<Client*> timed_out;
+  for (Replica* r : g_replicas) {
+    if (r->state == ReplicaState::kWaitBgsaveStart || r->state == ReplicaState::kWaitBgsaveEnd) {
+      Send(*r->client, "\n");  // keeps the link alive while the RDB is prepared
+    } else if (r->state == ReplicaState::kOnline && !r->pre_psync && now - r->ack_time_s > cfg.repl_timeout) {
+      LogWarning("Disconnecting timedout replica (streaming sync): {}", ReplicaName(*r));
+      timed_out.push_back(r->client);
+    }
+  }
+  for (Client* c : timed_out) CloseReplica(*c);
+}
+
+void ReplicasBgsaveDone(bool ok) {
+  std::string rdb;
+  bool loaded = false;
+  std::vector<Client*> failed;
+  for (Replica* r : g_replicas) {
+    if (r->state != ReplicaState::kWaitBgsaveEnd) continue;
+    if (!ok) {
+      LogWarning("SYNC failed. BGSAVE child returned an error");
+      failed.push_back(r->client);
+      continue;
+    }
+    if (!loaded && !ReadWholeFile(Cfg().dbfilename, &rdb)) {
+      LogWarning("SYNC failed. Can't open/stat DB after BGSAVE: {}", strerror(errno));
+      failed.push_back(r->client);
+      continue;
+    }
+    loaded = true;
+    Client& c = *r->client;
+    c.out.Append(fmt::format("${}\r\n", rdb.size()));
+    c.out.Append(rdb);
+    Send(c, r->pending);
+    std::string().swap(r->pending);
+    r->state = ReplicaState::kSendBulk;
+  }
+  for (Client* c : failed) CloseReplica(*c);
+}
+
+void ForgetReplicationClient(Client& c) {
+  std::erase_if(g_waiters, [&](const Waiter& w) { return w.client == &c; });
+  auto it = g_links.find(&c);
+  if (it == g_links.end()) return;
+  Replica* r = it->second.get();
+  if (r->attached) {
+    LogNotice("Connection with replica {} lost.", ReplicaName(*r));
+    std::erase(g_replicas, r);
+  }
+  g_links.erase(it);
+}
+
+}  // namespace corvid
