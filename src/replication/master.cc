@@ -421,7 +421,7 @@ void MasterCron() {
   const ServerConfig& cfg = Cfg();
   if (now - g_last_ping_s >= cfg.repl_ping_replica_period) {
     g_last_ping_s = now;
-    FeedStream("*1\r\n$4\r\nPING\r\n");
+    FeedStream("*1\r\n$4\r\nping\r\n");  // lower case, as Redis
   }
   std::vector<Client*> timed_out;
   for (Replica* r : g_replicas) {

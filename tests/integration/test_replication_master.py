@@ -1,0 +1,215 @@
+"""The server as a replication master, with Debian's redis-server 7.0.15 as its replica.
+
+Runs against corvid, and against Redis itself with CORVID_SERVER=/usr/bin/redis-server.
+"""
+
+import re
+
+import pytest
+
+from conftest import ServerProcess, is_oracle, wait_until
+
+REDIS = "/usr/bin/redis-server"
+MASTER_ARGS = ["--enable-debug-command", "yes", "--repl-diskless-sync-delay", "0"]
+
+
+def info(client, section):
+    return client.info(section)
+
+
+def link_up(replica):
+    return info(replica, "replication").get("master_link_status") == "up"
+
+
+@pytest.fixture
+def start_replica(tmp_path):
+    started = []
+
+    def start(master_port, args=()):
+        srv = ServerProcess(tmp_path / ("replica%d" % len(started)), binary=REDIS,
+                            args=["--replicaof", "127.0.0.1", str(master_port), "--enable-debug-command", "yes"]
+                            + list(args))
+        started.append(srv)
+        srv.start()
+        return srv
+
+    yield start
+    for srv in started:
+        srv.stop()
+
+
+def synced(master, replica):
+    """True once the replica has applied everything the master produced."""
+    off = info(master, "replication")["master_repl_offset"]
+    return link_up(replica) and info(replica, "replication")["slave_repl_offset"] == off
+
+
+def fill_every_type(m):
+    m.set("str", "v")
+    m.set("int", 12345)
+    m.set("ttl", "x", ex=1000)
+    m.hset("hash", mapping={"a": 1, "b": "two"})
+    m.hset("bighash", mapping={"f%d" % i: "v" * 100 for i in range(200)})
+    m.rpush("list", *range(50))
+    m.sadd("set", "a", "b", "c")
+    m.sadd("intset", *range(20))
+    m.zadd("zset", {"a": 1.5, "b": 2})
+    m.zadd("bigzset", {"m%d" % i: i for i in range(300)})
+    m.xadd("stream", {"f": "v"})
+    m.pfadd("hll", "a", "b", "c")
+    m.execute_command("SELECT", 0)
+
+
+def test_full_sync_carries_every_type(start_server, start_replica):
+    master = start_server(MASTER_ARGS)
+    m = master.client()
+    fill_every_type(m)
+    m2 = master.client(db=2)
+    m2.set("in-db-2", "yes")
+    m2.zadd("z2", {"x": 1})
+    rep = start_replica(master.port)
+    s = rep.client()
+    assert wait_until(lambda: link_up(s))
+    assert wait_until(lambda: s.execute_command("DEBUG", "DIGEST") == m.execute_command("DEBUG", "DIGEST"))
+    assert rep.client(db=2).get("in-db-2") == "yes"
+    mi = info(m, "replication")
+    assert mi["role"] == "master"
+    assert mi["connected_slaves"] == 1
+    assert mi["repl_backlog_active"] == 1
+    assert wait_until(lambda: info(m, "replication")["slave0"]["state"] == "online")
+    assert info(m, "replication")["slave0"]["port"] == rep.port
+    assert info(m, "stats")["sync_full"] == 1
+    replicas = [c for c in m.client_list() if "S" in c["flags"]]
+    assert len(replicas) == 1
+    assert [c["id"] for c in m.client_list(_type="replica")] == [replicas[0]["id"]]
+
+
+def test_writes_stream_to_the_replica(start_server, start_replica):
+    master = start_server(MASTER_ARGS)
+    m = master.client()
+    rep = start_replica(master.port)
+    s = rep.client()
+    assert wait_until(lambda: link_up(s))
+    m.set("a", "1")
+    m.expire("a", 500)
+    m.incr("counter")
+    with m.pipeline(transaction=True) as p:
+        p.lpush("l", "x", "y")
+        p.sadd("s", "m")
+        p.execute()
+    m.eval("redis.call('set', KEYS[1], ARGV[1]); redis.call('incrby', KEYS[1], 5)", 1, "lua", "10")
+    m3 = master.client(db=3)
+    m3.hset("h3", "f", "v")
+    m.set("short", "gone soon", px=50)
+    m.set("after", "z")
+    assert wait_until(lambda: synced(m, s))
+    assert s.get("lua") == "15"
+    assert 0 < s.ttl("a") <= 500
+    assert rep.client(db=3).hget("h3", "f") == "v"
+    # The key that expired on the master is deleted on the replica by the DEL the master streams.
+    assert wait_until(lambda: m.dbsize() == 6 and synced(m, s) and s.dbsize() == 6)
+    assert s.execute_command("DEBUG", "DIGEST") == m.execute_command("DEBUG", "DIGEST")
+
+
+def test_wait_and_role(start_server, start_replica):
+    master = start_server(MASTER_ARGS)
+    m = master.client()
+    assert m.execute_command("WAIT", 1, 10) == 0  # no replicas: times out with 0
+    rep = start_replica(master.port)
+    s = rep.client()
+    assert wait_until(lambda: link_up(s))
+    m.set("k", "v")
+    assert m.execute_command("WAIT", 1, 5000) == 1
+    assert m.execute_command("WAIT", 2, 50) == 1  # times out with what it has
+    role = m.execute_command("ROLE")
+    assert role[0] == "master"
+    assert isinstance(role[1], int) and role[1] > 0
+    assert wait_until(lambda: len(m.execute_command("ROLE")[2]) == 1)
+    ip, port, offset = m.execute_command("ROLE")[2][0]
+    assert (ip, port) == ("127.0.0.1", str(rep.port))
+    assert int(offset) > 0
+    with pytest.raises(Exception, match="timeout is negative"):
+        m.execute_command("WAIT", 1, -1)
+
+
+def test_partial_resync_after_the_replica_link_is_killed(start_server, start_replica):
+    master = start_server(MASTER_ARGS)
+    m = master.client()
+    rep = start_replica(master.port)
+    s = rep.client()
+    m.set("before", "1")
+    assert wait_until(lambda: synced(m, s))
+    assert m.execute_command("CLIENT", "KILL", "TYPE", "replica") == 1
+    m.set("while-away", "2")
+    assert wait_until(lambda: info(m, "stats")["sync_partial_ok"] == 1)
+    assert wait_until(lambda: synced(m, s) and s.get("while-away") == "2")
+    st = info(m, "stats")
+    assert st["sync_full"] == 1 and st["sync_partial_err"] == 0
+    assert s.execute_command("DEBUG", "DIGEST") == m.execute_command("DEBUG", "DIGEST")
+
+
+def test_raw_psync_stream(start_server):
+    master = start_server(["--repl-diskless-sync", "no", "--repl-ping-replica-period", "1"])
+    m = master.client()
+    m.set("k", "v")
+    with master.raw() as c:
+        assert c.call("REPLCONF", "listening-port", "4321") == b"OK"
+        assert c.call("REPLCONF", "capa", "eof", "capa", "psync2") == b"OK"
+        c.send(b"*3\r\n$5\r\nPSYNC\r\n$1\r\n?\r\n$2\r\n-1\r\n")
+        line = c.read_line().lstrip(b"\n")  # newlines are keepalives
+        match = re.fullmatch(rb"\+FULLRESYNC ([0-9a-f]{40}) (\d+)", line)
+        assert match
+        replid, offset = match.group(1).decode(), int(match.group(2))
+        assert replid == info(m, "replication")["master_replid"]
+        line = c.read_line().lstrip(b"\n")
+        assert line.startswith(b"$")
+        size = int(line[1:])  # the RDB, with no CRLF after it
+        assert wait_until(lambda: len(c.buf + _drain(c)) >= size)
+        assert c.buf.startswith(b"REDIS")
+        c.buf = c.buf[size:]
+        m.set("after", "1")
+        # The stream: a SELECT, the write, and PINGs every second; offsets count its bytes.
+        want = b"*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n*3\r\n$3\r\nSET\r\n$5\r\nafter\r\n$1\r\n1\r\n"
+        assert wait_until(lambda: want in c.buf + _drain(c))
+        assert wait_until(lambda: b"*1\r\n$4\r\nping\r\n" in c.buf + _drain(c))
+        assert info(m, "replication")["master_repl_offset"] > offset
+        assert m.client_list(_type="replica")[0]["flags"] == "S"
+
+
+def _drain(c):
+    """Reads what arrived (without waiting long) into c.buf; returns b""."""
+    try:
+        c.sock.settimeout(0.05)
+        data = c.sock.recv(1 << 20)
+        c.buf += data
+    except (TimeoutError, OSError):
+        pass
+    return b""
+
+
+def test_replica_silent_for_repl_timeout_is_dropped(start_server):
+    master = start_server(["--repl-diskless-sync", "no", "--repl-timeout", "2", "--repl-ping-replica-period", "1"])
+    m = master.client()
+    with master.raw() as c:
+        c.call("REPLCONF", "listening-port", "4321")
+        c.send(b"*3\r\n$5\r\nPSYNC\r\n$1\r\n?\r\n$2\r\n-1\r\n")
+        assert wait_until(lambda: info(m, "replication")["connected_slaves"] == 1)
+        assert wait_until(lambda: info(m, "replication")["connected_slaves"] == 0, limit=15)
+
+
+def test_replconf_errors_and_min_replicas(start_server):
+    master = start_server()
+    with master.raw() as c:
+        assert str(c.call("REPLCONF", "foo", "bar")) == "ERR Unrecognized REPLCONF option: foo"
+        assert str(c.call("REPLCONF", "listening-port")) == "ERR syntax error"
+        assert str(c.call("REPLCONF", "listening-port", "x")) == "ERR value is not an integer or out of range"
+        assert str(c.call("REPLCONF", "ip-address", "x" * 300)) == (
+            "ERR REPLCONF ip-address provided by replica instance is too long: 300 bytes")
+        c.send(b"*3\r\n$8\r\nREPLCONF\r\n$3\r\nACK\r\n$2\r\n10\r\n")  # no reply to ACK
+        assert c.call("PING") == b"PONG"
+        assert str(c.call("PSYNC", "?", "x")) == "ERR value is not an integer or out of range"
+        assert c.call("CONFIG", "SET", "min-replicas-to-write", "1") == b"OK"
+        assert str(c.call("SET", "a", "1")) == "NOREPLICAS Not enough good replicas to write."
+        assert c.call("GET", "a") is None
+        assert c.call("CONFIG", "SET", "min-replicas-to-write", "0") == b"OK"
+        assert c.call("SET", "a", "1") == b"OK"
