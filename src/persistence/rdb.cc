@@ -11,6 +11,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <utility>
 #include <vector>
 
 #include "db/db.h"
@@ -361,6 +362,33 @@ BgsaveResult RdbBgsave() {
   return BgsaveResult::kStarted;
 }
 
+bool RdbBgsaveToPipe(int fd, const std::string& prefix, const std::string& suffix) {
+  if (g_state.child_pid != -1 || AofChildRunning()) {
+    close(fd);
+    return false;
+  }
+  UpdateClock();
+  ForkedChild child = ForkSaveChild("RDB", [&] {
+    std::string err;
+    bool ok = write(fd, prefix.data(), prefix.size()) == static_cast<ssize_t>(prefix.size()) &&
+              RdbWriteDataset(fd, &err) &&
+              write(fd, suffix.data(), suffix.size()) == static_cast<ssize_t>(suffix.size());
+    close(fd);
+    return ok;
+  });
+  close(fd);
+  if (child.pid < 0) {
+    LogWarning("Can't save in background: fork: {}", strerror(errno));
+    return false;
+  }
+  LogNotice("Background RDB transfer started by pid {}", child.pid);
+  g_state.child_pid = child.pid;
+  g_state.child_cow_fd = child.cow_fd;
+  g_state.child_to_pipe = true;
+  g_state.bgsave_start_s = NowS();
+  return true;
+}
+
 void RdbCron() {
   Server& srv = Srv();
   int64_t now = NowS();
@@ -371,6 +399,16 @@ void RdbCron() {
     g_state.last_bgsave_time_sec = now - g_state.bgsave_start_s;
     g_state.bgsave_start_s = -1;
     bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    if (std::exchange(g_state.child_to_pipe, false)) {
+      if (ok)
+        LogNotice("Background RDB transfer terminated with success");
+      else if (WIFSIGNALED(status))
+        LogWarning("Background transfer terminated by signal {}", WTERMSIG(status));
+      else
+        LogWarning("Background transfer error");
+      ReplicasBgsaveDone(ok, true);
+      return;
+    }
     if (ok) {
       LogNotice("Background saving terminated with success");
       SaveSucceeded(g_state.dirty_before_bgsave, now);
@@ -384,7 +422,7 @@ void RdbCron() {
       LogWarning("Background saving error");
       g_state.last_bgsave_ok = false;
     }
-    ReplicasBgsaveDone(ok);
+    ReplicasBgsaveDone(ok, false);
     return;
   }
   if (AofChildRunning()) return;  // one child at a time

@@ -22,6 +22,7 @@ struct RdbState {
   uint64_t last_load_keys_loaded = 0, last_load_keys_expired = 0;
   // Saving.
   pid_t child_pid = -1;
+  bool child_to_pipe = false;  // the child streams to replicas (diskless replication), not to dbfilename
   int child_cow_fd = -1;
   uint64_t last_cow_size = 0;  // INFO rdb_last_cow_size
   int64_t bgsave_start_s = -1;
@@ -60,6 +61,10 @@ bool RdbSave();
 enum class BgsaveResult { kStarted, kInProgress, kError };
 // BGSAVE: forks the child that writes the snapshot.
 BgsaveResult RdbBgsave();
+// Diskless replication (Redis' rdbSaveToSlavesSockets): forks the RDB child writing prefix, the RDB image and
+// suffix to fd, a pipe's write end (which this closes in the parent). Reaping it logs as Redis' socket
+// transfers (no save is recorded) and calls ReplicasBgsaveDone. False if a child runs or fork failed.
+bool RdbBgsaveToPipe(int fd, const std::string& prefix, const std::string& suffix);
 // Once per cron tick: reaps a finished child, starts scheduled saves and those the `save` points ask for.
 void RdbCron();
 // Start-up: loads dir/dbfilename if it exists (with Redis' log lines), polling the event loop meanwhile so

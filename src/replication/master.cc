@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include <asio.hpp>
+
 #include <algorithm>
 #include <iterator>
 #include <memory>
@@ -16,6 +18,7 @@
 #include "db/blocking.h"
 #include "net/client.h"
 #include "net/connection.h"
+#include "net/listener.h"
 #include "persistence/aof.h"
 #include "persistence/rdb.h"
 #include "protocol/reply_builder.h"
@@ -77,6 +80,9 @@ struct Replica {
   bool pre_psync = false;    // attached with SYNC: gets no +FULLRESYNC line
   bool capa_eof = false, capa_psync2 = false;
   ReplicaState state = ReplicaState::kWaitBgsaveStart;
+  bool diskless = false;       // its RDB streams from the child's pipe ("$EOF:" format)
+  bool stream_on_ack = false;  // diskless RDB sent: the stream (pending) starts with its first ACK
+  int64_t wait_since_s = 0;    // when it asked for a full sync (repl-diskless-sync-delay)
   int64_t listening_port = 0;
   std::string announced_ip;
   int64_t initial_offset = 0;  // the offset of the RDB it is sent (full resync)
@@ -146,7 +152,7 @@ void FeedStream(std::string_view resp) {
   g_backlog->Append(resp);
   Repl().master_repl_offset = g_backlog->end_offset();
   for (Replica* r : g_replicas) {
-    if (r->state == ReplicaState::kWaitBgsaveEnd)
+    if (r->state == ReplicaState::kWaitBgsaveEnd || r->stream_on_ack)
       r->pending.append(resp);
     else if (r->state != ReplicaState::kWaitBgsaveStart)
       Send(*r->client, resp);
@@ -199,24 +205,64 @@ void SetupFullResync(Replica& r, int64_t offset) {
   if (!r.pre_psync) Send(*r.client, fmt::format("+FULLRESYNC {} {}\r\n", Repl().replid, offset));
 }
 
-void StartBgsaveForReplication() {
-  LogNotice("Starting BGSAVE for SYNC with target: disk");
-  if (RdbBgsave() != BgsaveResult::kStarted) {
-    LogWarning("BGSAVE for replication failed");
-    for (Replica* r : std::vector<Replica*>(g_replicas)) {
-      if (r->state != ReplicaState::kWaitBgsaveStart) continue;
-      Client& c = *r->client;
-      std::erase(g_replicas, r);
-      r->attached = false;
-      c.flags &= ~kClientReplica;
-      c.reply.Error(err::kReplBgsaveFailed);
-      c.flags |= kClientCloseAfterReply;
-      if (c.conn) c.conn->FlushSoon();
-    }
-    return;
+// Replicas refused when the BGSAVE for them could not start: an error, then the connection closes.
+void FailWaitingReplicas() {
+  LogWarning("BGSAVE for replication failed");
+  for (Replica* r : std::vector<Replica*>(g_replicas)) {
+    if (r->state != ReplicaState::kWaitBgsaveStart) continue;
+    Client& c = *r->client;
+    std::erase(g_replicas, r);
+    r->attached = false;
+    c.flags &= ~kClientReplica;
+    c.reply.Error(err::kReplBgsaveFailed);
+    c.flags |= kClientCloseAfterReply;
+    if (c.conn) c.conn->FlushSoon();
   }
-  for (Replica* r : g_replicas)
-    if (r->state == ReplicaState::kWaitBgsaveStart) SetupFullResync(*r, Repl().master_repl_offset);
+}
+
+// The read end of the diskless child's pipe: what it writes is relayed to the replicas of the transfer.
+std::unique_ptr<asio::posix::stream_descriptor> g_pipe;
+char g_pipe_buf[16 * 1024];
+
+void RelayPipe() {
+  g_pipe->async_read_some(asio::buffer(g_pipe_buf), [](const asio::error_code& ec, size_t n) {
+    size_t up = 0;
+    for (Replica* r : g_replicas) {
+      if (!r->diskless || (r->state != ReplicaState::kWaitBgsaveEnd && !r->stream_on_ack)) continue;
+      ++up;
+      if (n > 0) Send(*r->client, std::string_view(g_pipe_buf, n));
+    }
+    if (!ec) return RelayPipe();
+    LogNotice("Diskless rdb transfer, done reading from pipe, {} replicas still up.", up);
+    g_pipe.reset();
+  });
+}
+
+// Redis' startBgsaveForReplication: the RDB goes to the replicas' sockets when repl-diskless-sync is on and
+// every waiting replica takes the EOF format, else to disk. The waiting replicas get +FULLRESYNC.
+void StartBgsaveForReplication() {
+  bool to_sockets = Cfg().repl_diskless_sync;
+  for (const Replica* r : g_replicas)
+    if (r->state == ReplicaState::kWaitBgsaveStart && !r->capa_eof) to_sockets = false;
+  LogNotice("Starting BGSAVE for SYNC with target: {}", to_sockets ? "replicas sockets" : "disk");
+  if (!to_sockets) {
+    if (RdbBgsave() != BgsaveResult::kStarted) return FailWaitingReplicas();
+  } else {
+    int fds[2];
+    std::string mark = RandomHexId();
+    if (pipe2(fds, O_CLOEXEC) != 0) return FailWaitingReplicas();
+    if (!RdbBgsaveToPipe(fds[1], "$EOF:" + mark + "\r\n", mark)) {
+      close(fds[0]);
+      return FailWaitingReplicas();
+    }
+    g_pipe = std::make_unique<asio::posix::stream_descriptor>(Io(), fds[0]);
+    RelayPipe();
+  }
+  for (Replica* r : g_replicas) {
+    if (r->state != ReplicaState::kWaitBgsaveStart) continue;
+    r->diskless = to_sockets;
+    SetupFullResync(*r, Repl().master_repl_offset);
+  }
 }
 
 bool ChildRunning() { return Rdb().child_pid != -1 || AofChildRunning(); }
@@ -294,6 +340,11 @@ void ReplicaAck(Client& c, int64_t offset) {
   if (!r) return;
   if (offset > r->ack_offset) r->ack_offset = offset;
   r->ack_time_s = NowS();
+  if (r->stream_on_ack) {  // the replica loaded its diskless RDB: the stream since the fork follows
+    r->stream_on_ack = false;
+    Send(c, r->pending);
+    std::string().swap(r->pending);
+  }
   if (!g_waiters.empty()) ServeWaiters();
 }
 
@@ -315,7 +366,11 @@ void AttachReplica(Client& c, bool psync, std::string_view replid, int64_t offse
   c.flags |= kClientReplica;
   g_replicas.push_back(&r);
   if (g_replicas.size() == 1 && !g_backlog) CreateBacklog();
-  if (Rdb().child_pid != -1) {
+  r.wait_since_s = NowS();
+  const ServerConfig& cfg = Cfg();
+  if (Rdb().child_pid != -1 && Rdb().child_to_pipe) {
+    LogNotice("Current BGSAVE has socket target. Waiting for next BGSAVE for SYNC");
+  } else if (Rdb().child_pid != -1) {
     // A BGSAVE is writing to disk: join it if another replica waits for it (its stream since the fork is copied).
     auto other = std::find_if(g_replicas.begin(), g_replicas.end(),
                               [](const Replica* o) { return o->state == ReplicaState::kWaitBgsaveEnd; });
@@ -326,7 +381,9 @@ void AttachReplica(Client& c, bool psync, std::string_view replid, int64_t offse
     } else {
       LogNotice("Can't attach the replica to the current BGSAVE. Waiting for next BGSAVE for SYNC");
     }
-  } else if (AofChildRunning()) {
+  } else if (cfg.repl_diskless_sync && r.capa_eof && cfg.repl_diskless_sync_delay > 0) {
+    // MasterCron starts the diskless transfer after repl-diskless-sync-delay, for every replica then waiting.
+  } else if (AofChildRunning() || g_pipe) {
     LogNotice("No BGSAVE in progress, but another BG operation is active. BGSAVE for replication delayed");
   } else {
     StartBgsaveForReplication();
@@ -394,15 +451,25 @@ const SyncStats& ReplicationSyncStats() { return g_sync_stats; }
 
 bool OutputLimitApplies(const Client& c) {
   const Replica* r = AttachedReplica(c);
-  return !r || r->state == ReplicaState::kOnline;
+  return !r || (r->state == ReplicaState::kOnline && !r->stream_on_ack);
 }
 
 void MasterCron() {
   if (g_replicas.empty()) return;
-  if (!ChildRunning() && std::any_of(g_replicas.begin(), g_replicas.end(), [](const Replica* r) {
-        return r->state == ReplicaState::kWaitBgsaveStart;
-      }))
-    StartBgsaveForReplication();
+  if (!ChildRunning() && !g_pipe) {
+    // Redis' replicationStartPendingFork: a diskless transfer waits repl-diskless-sync-delay seconds for more
+    // replicas (or until repl-diskless-sync-max-replicas wait).
+    const ServerConfig& cfg = Cfg();
+    int64_t waiting = 0, max_idle = 0;
+    for (const Replica* r : g_replicas) {
+      if (r->state != ReplicaState::kWaitBgsaveStart) continue;
+      ++waiting;
+      max_idle = std::max(max_idle, NowS() - r->wait_since_s);
+    }
+    if (waiting > 0 && (!cfg.repl_diskless_sync || max_idle >= cfg.repl_diskless_sync_delay ||
+                        (cfg.repl_diskless_sync_max_replicas > 0 && waiting >= cfg.repl_diskless_sync_max_replicas)))
+      StartBgsaveForReplication();
+  }
   bool promoted = false;
   for (Replica* r : g_replicas) {
     if (r->state != ReplicaState::kSendBulk || !r->client->out.empty()) continue;
@@ -425,7 +492,7 @@ void MasterCron() {
   }
   std::vector<Client*> timed_out;
   for (Replica* r : g_replicas) {
-    if (r->state == ReplicaState::kWaitBgsaveStart || r->state == ReplicaState::kWaitBgsaveEnd) {
+    if (r->state == ReplicaState::kWaitBgsaveStart || (r->state == ReplicaState::kWaitBgsaveEnd && !r->diskless)) {
       Send(*r->client, "\n");  // keeps the link alive while the RDB is prepared
     } else if (r->state == ReplicaState::kOnline && !r->pre_psync && now - r->ack_time_s > cfg.repl_timeout) {
       LogWarning("Disconnecting timedout replica (streaming sync): {}", ReplicaName(*r));
@@ -435,7 +502,7 @@ void MasterCron() {
   for (Client* c : timed_out) CloseReplica(*c);
 }
 
-void ReplicasBgsaveDone(bool ok) {
+void ReplicasBgsaveDone(bool ok, bool to_pipe) {
   std::string rdb;
   bool loaded = false;
   std::vector<Client*> failed;
@@ -444,6 +511,15 @@ void ReplicasBgsaveDone(bool ok) {
     if (!ok) {
       LogWarning("SYNC failed. BGSAVE child returned an error");
       failed.push_back(r->client);
+      continue;
+    }
+    if (to_pipe) {
+      LogNotice("Streamed RDB transfer with replica {} succeeded (socket). Waiting for REPLCONF ACK from replica to "
+                "enable streaming", ReplicaName(*r));
+      r->state = ReplicaState::kOnline;
+      r->stream_on_ack = true;
+      r->ack_time_s = NowS();
+      LogNotice("Synchronization with replica {} succeeded", ReplicaName(*r));
       continue;
     }
     if (!loaded && !ReadWholeFile(Cfg().dbfilename, &rdb)) {

@@ -82,8 +82,10 @@ bool OutputLimitApplies(const Client& c);
 // Once per cron tick: starts pending BGSAVEs for replicas, puts replicas whose RDB was sent online, and once
 // a second sends keepalives, PINGs and drops replicas silent for repl-timeout.
 void MasterCron();
-// A BGSAVE ended (ok: its file is complete): replicas waiting for it get the file and the stream since.
-void ReplicasBgsaveDone(bool ok);
+// The RDB child ended (ok: it wrote everything). After a BGSAVE to disk the replicas waiting for it get the file
+// and the stream since its fork; after a diskless transfer (to_pipe) they are online and get that stream after
+// their first ACK.
+void ReplicasBgsaveDone(bool ok, bool to_pipe);
 // A client disconnects: forgets it as a replica and as a WAIT client.
 void ForgetReplicationClient(Client& c);
 

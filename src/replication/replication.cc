@@ -14,13 +14,15 @@ ReplicationState& Repl() {
   return state;
 }
 
-void NewReplicationId() {
+std::string RandomHexId() {
   static const char kHex[] = "0123456789abcdef";
   std::random_device rd;
   std::string id(40, '0');
   for (char& c : id) c = kHex[rd() & 15];
-  Repl().replid = std::move(id);
+  return id;
 }
+
+void NewReplicationId() { Repl().replid = RandomHexId(); }
 
 void AppendReplicationInfo(std::string* out) {
   const ReplicationState& r = Repl();

@@ -17,6 +17,8 @@ struct ReplicationState {
 };
 ReplicationState& Repl();
 
+// 40 random hex digits (replication IDs, the EOF mark of a diskless transfer).
+std::string RandomHexId();
 // A fresh random replication ID (start-up; a replica promoted to master moves the old one to replid2).
 void NewReplicationId();
 

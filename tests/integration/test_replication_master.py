@@ -60,8 +60,12 @@ def fill_every_type(m):
     m.execute_command("SELECT", 0)
 
 
-def test_full_sync_carries_every_type(start_server, start_replica):
-    master = start_server(MASTER_ARGS)
+SYNC_MODES = {"diskless": ["--repl-diskless-sync", "yes"], "disk": ["--repl-diskless-sync", "no"]}
+
+
+@pytest.mark.parametrize("mode", sorted(SYNC_MODES))
+def test_full_sync_carries_every_type(start_server, start_replica, mode):
+    master = start_server(MASTER_ARGS + SYNC_MODES[mode])
     m = master.client()
     fill_every_type(m)
     m2 = master.client(db=2)
@@ -82,6 +86,26 @@ def test_full_sync_carries_every_type(start_server, start_replica):
     replicas = [c for c in m.client_list() if "S" in c["flags"]]
     assert len(replicas) == 1
     assert [c["id"] for c in m.client_list(_type="replica")] == [replicas[0]["id"]]
+
+
+@pytest.mark.parametrize("mode", sorted(SYNC_MODES))
+def test_writes_during_the_transfer_follow_the_rdb(start_server, start_replica, mode):
+    # Each key takes the child 100 microseconds: the RDB is written while the writes below are made.
+    master = start_server(MASTER_ARGS + SYNC_MODES[mode] + ["--rdb-key-save-delay", "100"])
+    m = master.client()
+    m.execute_command("DEBUG", "POPULATE", 5000)
+    rep = start_replica(master.port)
+    s = rep.client()
+    assert wait_until(lambda: info(m, "replication").get("slave0", {}).get("state") == "wait_bgsave")
+    written = 0
+    while not link_up(s) and written < 20000:
+        m.set("during:%d" % written, written)
+        m.incr("counter")
+        written += 1
+    assert written > 0
+    assert wait_until(lambda: synced(m, s))
+    assert s.get("counter") == str(written)
+    assert s.execute_command("DEBUG", "DIGEST") == m.execute_command("DEBUG", "DIGEST")
 
 
 def test_writes_stream_to_the_replica(start_server, start_replica):
