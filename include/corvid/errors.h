@@ -170,6 +170,8 @@ inline constexpr std::string_view kConfigAof = "Unable to turn on AOF. Check ser
 inline constexpr std::string_view kConfigTls = "Unable to update TLS configuration. Check server logs.";
 // Replication, master side.
 inline constexpr std::string_view kNoReplicas = "NOREPLICAS Not enough good replicas to write.";
+inline constexpr std::string_view kReplconfRdbOnlyRange = "ERR value is out of range, value must between 0 and 1";
+inline constexpr std::string_view kReplconfFilterUnsupported = "ERR Unsupported rdb-filter-only option: {}";
 inline constexpr std::string_view kReplconfUnknown = "ERR Unrecognized REPLCONF option: {}";
 inline constexpr std::string_view kReplconfIpTooLong =
     "ERR REPLCONF ip-address provided by replica instance is too long: {} bytes";

@@ -38,6 +38,14 @@ void ReplconfCmd(Client& c, CmdArgs args) {
       SetReplicaAnnouncedIp(c, val);
     } else if (Is(opt, "capa")) {
       AddReplicaCapa(c, val);
+    } else if (Is(opt, "rdb-only")) {
+      int64_t v;
+      if (!ArgInt64(c, val, &v)) return;
+      if (v < 0 || v > 1) return c.reply.Error(err::kReplconfRdbOnlyRange);
+      SetReplicaRdbOnly(c, v == 1);
+    } else if (Is(opt, "rdb-filter-only")) {
+      // redis-cli --replica sends an empty filter; "functions" (an RDB of the functions only) is not supported.
+      if (!val.empty()) return c.reply.Error(fmt::format(fmt::runtime(err::kReplconfFilterUnsupported), val));
     } else if (Is(opt, "ack")) {
       int64_t offset;
       if (StringToInt64(val, &offset)) ReplicaAck(c, offset);  // FACK <aof offset> may follow; unused here

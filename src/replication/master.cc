@@ -72,13 +72,15 @@ void ReplBacklog::Resize(size_t size) {
 namespace {
 
 // Redis' slave states. Replicas in kSendBulk and kOnline receive the stream as it is produced.
-enum class ReplicaState { kWaitBgsaveStart, kWaitBgsaveEnd, kSendBulk, kOnline };
+// kRdbTransmitted: an rdb-only replica got its RDB and is about to be closed.
+enum class ReplicaState { kWaitBgsaveStart, kWaitBgsaveEnd, kSendBulk, kOnline, kRdbTransmitted };
 
 struct Replica {
   Client* client;
   bool attached = false;     // SYNC/PSYNC done (before: only REPLCONF options were given)
   bool pre_psync = false;    // attached with SYNC: gets no +FULLRESYNC line
   bool capa_eof = false, capa_psync2 = false;
+  bool rdb_only = false;       // REPLCONF rdb-only 1: no stream, closed after its RDB
   ReplicaState state = ReplicaState::kWaitBgsaveStart;
   bool diskless = false;       // its RDB streams from the child's pipe ("$EOF:" format)
   bool stream_on_ack = false;  // diskless RDB sent: the stream (pending) starts with its first ACK
@@ -146,12 +148,18 @@ void CloseReplica(Client& c) {
   if (c.conn) c.conn->Close();
 }
 
+void CloseAfterSent(Client& c) {
+  c.flags |= kClientCloseAfterReply;
+  if (c.conn) c.conn->FlushSoon();
+}
+
 // The propagation sink: the stream goes to the backlog and to every replica (held back for those whose RDB is
 // being written).
 void FeedStream(std::string_view resp) {
   g_backlog->Append(resp);
   Repl().master_repl_offset = g_backlog->end_offset();
   for (Replica* r : g_replicas) {
+    if (r->rdb_only) continue;
     if (r->state == ReplicaState::kWaitBgsaveEnd || r->stream_on_ack)
       r->pending.append(resp);
     else if (r->state != ReplicaState::kWaitBgsaveStart)
@@ -228,13 +236,17 @@ void RelayPipe() {
   g_pipe->async_read_some(asio::buffer(g_pipe_buf), [](const asio::error_code& ec, size_t n) {
     size_t up = 0;
     for (Replica* r : g_replicas) {
-      if (!r->diskless || (r->state != ReplicaState::kWaitBgsaveEnd && !r->stream_on_ack)) continue;
+      bool receiving = r->state == ReplicaState::kWaitBgsaveEnd || r->state == ReplicaState::kRdbTransmitted ||
+                       r->stream_on_ack;
+      if (!r->diskless || !receiving) continue;
       ++up;
       if (n > 0) Send(*r->client, std::string_view(g_pipe_buf, n));
     }
     if (!ec) return RelayPipe();
     LogNotice("Diskless rdb transfer, done reading from pipe, {} replicas still up.", up);
     g_pipe.reset();
+    for (Replica* r : g_replicas)
+      if (r->state == ReplicaState::kRdbTransmitted) CloseAfterSent(*r->client);
   });
 }
 
@@ -263,6 +275,19 @@ void StartBgsaveForReplication() {
     r->diskless = to_sockets;
     SetupFullResync(*r, Repl().master_repl_offset);
   }
+}
+
+// Redis' replicaPutOnline, once r has its whole RDB (or, diskless, once the child sent it all).
+void PutOnline(Replica& r) {
+  if (r.rdb_only) {
+    LogNotice("RDB transfer completed, rdb only replica ({}) should be disconnected asap", ReplicaName(r));
+    r.state = ReplicaState::kRdbTransmitted;
+    if (!g_pipe) CloseAfterSent(*r.client);
+    return;
+  }
+  r.state = ReplicaState::kOnline;
+  r.ack_time_s = NowS();  // no false timeout
+  LogNotice("Synchronization with replica {} succeeded", ReplicaName(r));
 }
 
 bool ChildRunning() { return Rdb().child_pid != -1 || AofChildRunning(); }
@@ -334,6 +359,8 @@ void AddReplicaCapa(Client& c, std::string_view capa) {
   if (capa == "eof") r.capa_eof = true;
   if (capa == "psync2") r.capa_psync2 = true;
 }
+
+void SetReplicaRdbOnly(Client& c, bool on) { LinkOf(c).rdb_only = on; }
 
 void ReplicaAck(Client& c, int64_t offset) {
   Replica* r = AttachedReplica(c);
@@ -418,6 +445,7 @@ void AppendReplicasInfo(std::string* out) {
   int64_t now = NowS();
   size_t i = 0;
   for (const Replica* r : g_replicas) {
+    if (r->state == ReplicaState::kRdbTransmitted) continue;
     const char* state = r->state == ReplicaState::kOnline     ? "online"
                         : r->state == ReplicaState::kSendBulk ? "send_bulk"
                                                               : "wait_bgsave";
@@ -473,10 +501,8 @@ void MasterCron() {
   bool promoted = false;
   for (Replica* r : g_replicas) {
     if (r->state != ReplicaState::kSendBulk || !r->client->out.empty()) continue;
-    r->state = ReplicaState::kOnline;
-    r->ack_time_s = NowS();
+    PutOnline(*r);
     promoted = true;
-    LogNotice("Synchronization with replica {} succeeded", ReplicaName(*r));
   }
   if (promoted && !g_waiters.empty()) ServeWaiters();
   if (g_backlog && g_backlog->size() != static_cast<size_t>(Cfg().repl_backlog_size))
@@ -516,10 +542,8 @@ void ReplicasBgsaveDone(bool ok, bool to_pipe) {
     if (to_pipe) {
       LogNotice("Streamed RDB transfer with replica {} succeeded (socket). Waiting for REPLCONF ACK from replica to "
                 "enable streaming", ReplicaName(*r));
-      r->state = ReplicaState::kOnline;
-      r->stream_on_ack = true;
-      r->ack_time_s = NowS();
-      LogNotice("Synchronization with replica {} succeeded", ReplicaName(*r));
+      PutOnline(*r);
+      r->stream_on_ack = r->state == ReplicaState::kOnline;
       continue;
     }
     if (!loaded && !ReadWholeFile(Cfg().dbfilename, &rdb)) {

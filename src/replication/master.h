@@ -48,6 +48,8 @@ class ReplBacklog {
 void SetReplicaListeningPort(Client& c, int64_t port);
 void SetReplicaAnnouncedIp(Client& c, std::string_view ip);
 void AddReplicaCapa(Client& c, std::string_view capa);
+// REPLCONF rdb-only 1: the client wants the RDB and no stream (redis-cli --rdb); it is closed once sent.
+void SetReplicaRdbOnly(Client& c, bool on);
 // REPLCONF ACK <offset>: a replica processed the stream up to offset (ignored from other clients).
 void ReplicaAck(Client& c, int64_t offset);
 
