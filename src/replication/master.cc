@@ -98,6 +98,7 @@ std::vector<Replica*> g_replicas;                                // the attached
 std::unique_ptr<ReplBacklog> g_backlog;
 SyncStats g_sync_stats;
 int64_t g_last_second_s = 0, g_last_ping_s = 0;
+int64_t g_no_replicas_since_s = -1;  // when the last replica left (-1: since start-up)
 
 struct Waiter {
   Client* client;
@@ -167,10 +168,15 @@ void FeedStream(std::string_view resp) {
   }
 }
 
-void CreateBacklog() {
+// A new replication history: a new ID, and no previous one (Redis' changeReplicationId + clearReplicationId2).
+void NewReplicationHistory() {
   NewReplicationId();
   Repl().replid2 = std::string(40, '0');
   Repl().second_replid_offset = -1;
+}
+
+void CreateBacklog() {
+  NewReplicationHistory();
   g_backlog = std::make_unique<ReplBacklog>(static_cast<size_t>(Cfg().repl_backlog_size), Repl().master_repl_offset);
   SetPropagationSink(PropagationConsumer::kReplication, FeedStream);
   LogNotice("Replication backlog created, my new replication IDs are '{}' and '{}'", Repl().replid, Repl().replid2);
@@ -213,14 +219,20 @@ void SetupFullResync(Replica& r, int64_t offset) {
   if (!r.pre_psync) Send(*r.client, fmt::format("+FULLRESYNC {} {}\r\n", Repl().replid, offset));
 }
 
+// r stops being a replica (the client may stay).
+void Detach(Replica& r) {
+  std::erase(g_replicas, &r);
+  r.attached = false;
+  if (g_replicas.empty()) g_no_replicas_since_s = NowS();
+}
+
 // Replicas refused when the BGSAVE for them could not start: an error, then the connection closes.
 void FailWaitingReplicas() {
   LogWarning("BGSAVE for replication failed");
   for (Replica* r : std::vector<Replica*>(g_replicas)) {
     if (r->state != ReplicaState::kWaitBgsaveStart) continue;
     Client& c = *r->client;
-    std::erase(g_replicas, r);
-    r->attached = false;
+    Detach(*r);
     c.flags &= ~kClientReplica;
     c.reply.Error(err::kReplBgsaveFailed);
     c.flags |= kClientCloseAfterReply;
@@ -482,8 +494,20 @@ bool OutputLimitApplies(const Client& c) {
   return !r || (r->state == ReplicaState::kOnline && !r->stream_on_ack);
 }
 
+// repl-backlog-ttl: a master without replicas for that long frees its backlog (and takes a new ID), as Redis.
+void FreeIdleBacklog() {
+  const ServerConfig& cfg = Cfg();
+  if (!g_backlog || cfg.repl_backlog_ttl == 0 || !cfg.replicaof.host.empty()) return;
+  if (g_no_replicas_since_s < 0) g_no_replicas_since_s = NowS();
+  if (NowS() - g_no_replicas_since_s <= cfg.repl_backlog_ttl) return;
+  NewReplicationHistory();
+  SetPropagationSink(PropagationConsumer::kReplication, nullptr);
+  g_backlog.reset();
+  LogNotice("Replication backlog freed after {} seconds without connected replicas.", cfg.repl_backlog_ttl);
+}
+
 void MasterCron() {
-  if (g_replicas.empty()) return;
+  if (g_replicas.empty()) return FreeIdleBacklog();
   if (!ChildRunning() && !g_pipe) {
     // Redis' replicationStartPendingFork: a diskless transfer waits repl-diskless-sync-delay seconds for more
     // replicas (or until repl-diskless-sync-max-replicas wait).
@@ -569,7 +593,7 @@ void ForgetReplicationClient(Client& c) {
   Replica* r = it->second.get();
   if (r->attached) {
     LogNotice("Connection with replica {} lost.", ReplicaName(*r));
-    std::erase(g_replicas, r);
+    Detach(*r);
   }
   g_links.erase(it);
 }

@@ -4,6 +4,7 @@ Runs against corvid, and against Redis itself with CORVID_SERVER=/usr/bin/redis-
 """
 
 import re
+import subprocess
 
 import pytest
 
@@ -237,3 +238,29 @@ def test_replconf_errors_and_min_replicas(start_server):
         assert c.call("GET", "a") is None
         assert c.call("CONFIG", "SET", "min-replicas-to-write", "0") == b"OK"
         assert c.call("SET", "a", "1") == b"OK"
+
+
+@pytest.mark.parametrize("mode", sorted(SYNC_MODES))
+def test_redis_cli_rdb_takes_a_snapshot(start_server, tmp_path, mode):
+    master = start_server(MASTER_ARGS + SYNC_MODES[mode])
+    m = master.client()
+    m.execute_command("DEBUG", "POPULATE", 100)
+    out = tmp_path / "snap.rdb"
+    res = master.cli("--rdb", str(out))
+    assert res.returncode == 0, res.stderr
+    check = subprocess.run(["/usr/bin/redis-check-rdb", str(out)], capture_output=True, text=True)
+    assert "100 keys read" in check.stdout
+    assert wait_until(lambda: info(m, "replication")["connected_slaves"] == 0)
+
+
+def test_backlog_is_freed_after_repl_backlog_ttl_without_replicas(start_server):
+    master = start_server(["--repl-diskless-sync", "no", "--repl-backlog-ttl", "1"])
+    m = master.client()
+    assert info(m, "replication")["repl_backlog_active"] == 0
+    with master.raw() as c:
+        c.send(b"*3\r\n$5\r\nPSYNC\r\n$1\r\n?\r\n$2\r\n-1\r\n")
+        assert wait_until(lambda: info(m, "replication")["connected_slaves"] == 1)
+        replid = info(m, "replication")["master_replid"]
+        assert info(m, "replication")["repl_backlog_active"] == 1
+    assert wait_until(lambda: info(m, "replication")["repl_backlog_active"] == 0)
+    assert info(m, "replication")["master_replid"] != replid
