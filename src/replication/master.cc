@@ -12,6 +12,7 @@
 #include <iterator>
 #include <memory>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "corvid/errors.h"
@@ -105,6 +106,7 @@ struct Waiter {
   int64_t offset, numreplicas;
 };
 std::vector<Waiter> g_waiters;
+bool g_getack_pending = false;  // a REPLCONF GETACK is about to be sent
 
 int64_t NowS() { return Srv().now_ms / 1000; }
 
@@ -437,7 +439,12 @@ void WaitForReplicas(Client& c, CmdArgs args, int64_t numreplicas, int64_t deadl
   }
   g_waiters.push_back({&c, c.repl_woff, numreplicas});
   BlockOnEvent(c, args, deadline_ms, WaitTimedOut);
-  if (g_backlog) FeedStream("*3\r\n$8\r\nREPLCONF\r\n$6\r\nGETACK\r\n$1\r\n*\r\n");
+  // One GETACK for all the WAITs of this loop iteration, after them (Redis sends it from beforeSleep).
+  if (!g_backlog || std::exchange(g_getack_pending, true)) return;
+  asio::post(Io(), [] {
+    g_getack_pending = false;
+    if (g_backlog) FeedStream("*3\r\n$8\r\nREPLCONF\r\n$6\r\nGETACK\r\n$1\r\n*\r\n");
+  });
 }
 
 bool EnoughGoodReplicas() {
