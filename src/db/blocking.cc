@@ -30,7 +30,7 @@ struct BlockState {
   std::vector<std::string> argv;
   std::vector<DbKey> keys;
   BlockTimeoutReply on_timeout;
-  void (*event_timeout)(Client& c) = nullptr;  // set when blocked on an event (BlockOnEvent), not on keys
+  EventBlockEnd event_end = nullptr;  // set when blocked on an event (BlockOnEvent), not on keys
   std::unique_ptr<asio::steady_timer> timer;
 };
 
@@ -58,6 +58,15 @@ void Unregister(Client& c) {
   Srv().blocked_clients = g_blocked.size();
 }
 
+// Ends c's block without its timeout reply (CLIENT UNBLOCK ERROR, disconnection).
+void Forget(Client& c) {
+  auto it = g_blocked.find(&c);
+  if (it == g_blocked.end()) return;
+  EventBlockEnd event_end = it->second.event_end;
+  Unregister(c);
+  if (event_end) event_end(c, false);
+}
+
 // Sends what the client got and lets it run the commands it pipelined behind the blocking one.
 void Wake(Client& c) {
   if (!c.conn) return;
@@ -70,10 +79,10 @@ void TimeOut(Client& c) {
   auto it = g_blocked.find(&c);
   if (it == g_blocked.end()) return;
   BlockTimeoutReply r = it->second.on_timeout;
-  void (*event_timeout)(Client&) = it->second.event_timeout;
+  EventBlockEnd event_end = it->second.event_end;
   Unregister(c);
-  if (event_timeout)
-    event_timeout(c);
+  if (event_end)
+    event_end(c, true);
   else if (r == BlockTimeoutReply::kNullArray)
     c.reply.NullArray();
   else
@@ -137,8 +146,8 @@ void BlockOnKeys(Client& c, CmdArgs args, std::span<const std::string_view> keys
   }
 }
 
-void BlockOnEvent(Client& c, CmdArgs args, int64_t deadline_ms, void (*on_timeout)(Client& c)) {
-  Block(c, args, deadline_ms).event_timeout = on_timeout;
+void BlockOnEvent(Client& c, CmdArgs args, int64_t deadline_ms, EventBlockEnd on_end) {
+  Block(c, args, deadline_ms).event_end = on_end;
 }
 
 void EndBlockOnEvent(Client& c) {
@@ -204,14 +213,14 @@ bool UnblockClient(Client& c, bool with_error) {
     TimeOut(c);
     return true;
   }
-  Unregister(c);
+  Forget(c);
   c.reply.Error("UNBLOCKED client unblocked via CLIENT UNBLOCK");
   CountError("UNBLOCKED");
   Wake(c);
   return true;
 }
 
-void ForgetBlockedClient(Client& c) { Unregister(c); }
+void ForgetBlockedClient(Client& c) { Forget(c); }
 
 size_t BlockedArgvBytes(const Client& c) {
   auto it = g_blocked.find(const_cast<Client*>(&c));

@@ -28,9 +28,11 @@ bool CanBlock(const Client& c);
 // Blocks c (which ran args) on keys of its current db until one is signalled or deadline_ms passes.
 void BlockOnKeys(Client& c, CmdArgs args, std::span<const std::string_view> keys, int64_t deadline_ms,
                  BlockTimeoutReply on_timeout);
-// Blocks c on no key (WAIT): until EndBlockOnEvent or deadline_ms (0 = forever), when on_timeout replies (also
-// for CLIENT UNBLOCK without ERROR).
-void BlockOnEvent(Client& c, CmdArgs args, int64_t deadline_ms, void (*on_timeout)(Client& c));
+// Blocks c on no key (WAIT) until EndBlockOnEvent. Otherwise on_end(c, reply) is called when the block ends:
+// at deadline_ms (0 = forever) or by CLIENT UNBLOCK with reply true (it must reply), by CLIENT UNBLOCK ERROR or a
+// disconnection with reply false.
+using EventBlockEnd = void (*)(Client& c, bool reply);
+void BlockOnEvent(Client& c, CmdArgs args, int64_t deadline_ms, EventBlockEnd on_end);
 // Ends c's BlockOnEvent after the caller replied: sends the reply and lets c run its next commands.
 void EndBlockOnEvent(Client& c);
 // True while c's blocked command is being re-run because a key it waits on was signalled.

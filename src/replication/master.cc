@@ -205,12 +205,13 @@ void ServeWaiters() {
   }
 }
 
-void WaitTimedOut(Client& c) {
+// A WAIT ends without enough ACKs: at its timeout it replies the count it has.
+void WaitEnded(Client& c, bool reply) {
   auto it = std::find_if(g_waiters.begin(), g_waiters.end(), [&](const Waiter& w) { return w.client == &c; });
   if (it == g_waiters.end()) return;
   int64_t offset = it->offset;
   g_waiters.erase(it);
-  c.reply.Int(static_cast<int64_t>(CountAcked(offset)));
+  if (reply) c.reply.Int(static_cast<int64_t>(CountAcked(offset)));
 }
 
 // Sends +FULLRESYNC (unless it used SYNC) and holds the stream from offset on until the RDB is sent.
@@ -438,7 +439,7 @@ void WaitForReplicas(Client& c, CmdArgs args, int64_t numreplicas, int64_t deadl
     return;
   }
   g_waiters.push_back({&c, c.repl_woff, numreplicas});
-  BlockOnEvent(c, args, deadline_ms, WaitTimedOut);
+  BlockOnEvent(c, args, deadline_ms, WaitEnded);
   // One GETACK for all the WAITs of this loop iteration, after them (Redis sends it from beforeSleep).
   if (!g_backlog || std::exchange(g_getack_pending, true)) return;
   asio::post(Io(), [] {
@@ -594,7 +595,6 @@ void ReplicasBgsaveDone(bool ok, bool to_pipe) {
 }
 
 void ForgetReplicationClient(Client& c) {
-  std::erase_if(g_waiters, [&](const Waiter& w) { return w.client == &c; });
   auto it = g_links.find(&c);
   if (it == g_links.end()) return;
   Replica* r = it->second.get();

@@ -88,7 +88,7 @@ void MasterCron();
 // and the stream since its fork; after a diskless transfer (to_pipe) they are online and get that stream after
 // their first ACK.
 void ReplicasBgsaveDone(bool ok, bool to_pipe);
-// A client disconnects: forgets it as a replica and as a WAIT client.
+// A client disconnects: forgets it as a replica.
 void ForgetReplicationClient(Client& c);
 
 }  // namespace corvid

@@ -264,3 +264,19 @@ def test_backlog_is_freed_after_repl_backlog_ttl_without_replicas(start_server):
         assert info(m, "replication")["repl_backlog_active"] == 1
     assert wait_until(lambda: info(m, "replication")["repl_backlog_active"] == 0)
     assert info(m, "replication")["master_replid"] != replid
+
+
+def test_client_unblock_ends_a_wait(start_server):
+    master = start_server()
+    m = master.client()
+    with master.raw() as c:
+        cid = c.call("CLIENT", "ID")
+        c.send(b"*3\r\n$4\r\nWAIT\r\n$1\r\n1\r\n$1\r\n0\r\n")
+        assert wait_until(lambda: info(m, "clients")["blocked_clients"] == 1)
+        assert m.client_unblock(cid) == 1
+        assert c.read() == 0
+        c.send(b"*3\r\n$4\r\nWAIT\r\n$1\r\n1\r\n$1\r\n0\r\n")
+        assert wait_until(lambda: info(m, "clients")["blocked_clients"] == 1)
+        assert m.client_unblock(cid, error=True) == 1
+        assert str(c.read()) == "UNBLOCKED client unblocked via CLIENT UNBLOCK"
+        assert c.call("WAIT", "0", "0") == 0
