@@ -448,13 +448,21 @@ void WaitForReplicas(Client& c, CmdArgs args, int64_t numreplicas, int64_t deadl
   });
 }
 
-bool EnoughGoodReplicas() {
-  const ServerConfig& cfg = Cfg();
-  if (!cfg.replicaof.host.empty() || cfg.min_replicas_to_write == 0 || cfg.min_replicas_max_lag == 0) return true;
+namespace {
+// min-replicas-to-write and min-replicas-max-lag are both set.
+bool MinReplicasOn() { return Cfg().min_replicas_to_write > 0 && Cfg().min_replicas_max_lag > 0; }
+
+// Online replicas that acknowledged within min-replicas-max-lag seconds.
+int64_t GoodReplicaCount() {
   int64_t good = 0, now = NowS();
   for (const Replica* r : g_replicas)
-    good += r->state == ReplicaState::kOnline && now - r->ack_time_s <= cfg.min_replicas_max_lag;
-  return good >= cfg.min_replicas_to_write;
+    good += r->state == ReplicaState::kOnline && now - r->ack_time_s <= Cfg().min_replicas_max_lag;
+  return good;
+}
+}  // namespace
+
+bool EnoughGoodReplicas() {
+  return !Cfg().replicaof.host.empty() || !MinReplicasOn() || GoodReplicaCount() >= Cfg().min_replicas_to_write;
 }
 
 size_t ReplicaCount() { return g_replicas.size(); }
@@ -462,6 +470,7 @@ size_t ReplicaCount() { return g_replicas.size(); }
 void AppendReplicasInfo(std::string* out) {
   auto it = std::back_inserter(*out);
   fmt::format_to(it, "connected_slaves:{}\r\n", g_replicas.size());
+  if (MinReplicasOn()) fmt::format_to(it, "min_slaves_good_slaves:{}\r\n", GoodReplicaCount());
   int64_t now = NowS();
   size_t i = 0;
   for (const Replica* r : g_replicas) {

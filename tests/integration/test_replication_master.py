@@ -235,6 +235,7 @@ def test_replconf_errors_and_min_replicas(start_server):
         assert str(c.call("PSYNC", "?", "x")) == "ERR value is not an integer or out of range"
         assert c.call("CONFIG", "SET", "min-replicas-to-write", "1") == b"OK"
         assert str(c.call("SET", "a", "1")) == "NOREPLICAS Not enough good replicas to write."
+        assert b"min_slaves_good_slaves:0\r\n" in c.call("INFO", "replication")
         assert c.call("GET", "a") is None
         assert c.call("CONFIG", "SET", "min-replicas-to-write", "0") == b"OK"
         assert c.call("SET", "a", "1") == b"OK"
