@@ -24,6 +24,7 @@ int luaopen_bit(lua_State* L);
 #include "net/client.h"
 #include "net/listener.h"
 #include "net/poller.h"
+#include "replication/master.h"
 #include "scripting/lua_libs.h"
 #include "scripting/lua_resp.h"
 #include "server/config.h"
@@ -875,6 +876,11 @@ void LuaEngine::Run(Client& caller, const RunSpec& spec, CmdArgs keys, CmdArgs a
   if (!(spec.flags & (kScriptEvalCompat | kScriptAllowOom | kScriptNoWrites)) && !spec.read_only && PreCommandOom()) {
     lua_pop(L, 2);  // the function and errh
     return caller.reply.Error(err::kOom);
+  }
+  // So is a shebang script that may write while min-replicas-to-write is not met.
+  if (!(spec.flags & (kScriptEvalCompat | kScriptNoWrites)) && !spec.read_only && !EnoughGoodReplicas()) {
+    lua_pop(L, 2);
+    return caller.reply.Error(err::kNoReplicas);
   }
   Client& fake = ScriptClient();
   fake.SelectDb(caller.db_index());

@@ -236,6 +236,10 @@ def test_replconf_errors_and_min_replicas(start_server):
         assert c.call("CONFIG", "SET", "min-replicas-to-write", "1") == b"OK"
         assert str(c.call("SET", "a", "1")) == "NOREPLICAS Not enough good replicas to write."
         assert b"min_slaves_good_slaves:0\r\n" in c.call("INFO", "replication")
+        assert str(c.call("EVAL", "return redis.call('set', 'a', '1')", "0")).startswith(
+            "NOREPLICAS Not enough good replicas to write.")
+        assert str(c.call("EVAL", "#!lua\nreturn 1", "0")) == "NOREPLICAS Not enough good replicas to write."
+        assert c.call("EVAL", "#!lua flags=no-writes\nreturn 1", "0") == 1
         assert c.call("GET", "a") is None
         assert c.call("CONFIG", "SET", "min-replicas-to-write", "0") == b"OK"
         assert c.call("SET", "a", "1") == b"OK"
