@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 
-from conftest import ServerProcess, is_oracle, wait_until
+from conftest import ServerProcess, wait_until
 
 REDIS = "/usr/bin/redis-server"
 MASTER_ARGS = ["--enable-debug-command", "yes", "--repl-diskless-sync-delay", "0"]
@@ -58,7 +58,9 @@ def fill_every_type(m):
     m.zadd("bigzset", {"m%d" % i: i for i in range(300)})
     m.xadd("stream", {"f": "v"})
     m.pfadd("hll", "a", "b", "c")
-    m.execute_command("SELECT", 0)
+    m.lpush("biglist", *("x" * 200 for _ in range(1000)))
+    m.xgroup_create("stream", "group", id="0")
+    m.function_load("#!lua name=lib\nredis.register_function('f', function() return 1 end)")
 
 
 SYNC_MODES = {"diskless": ["--repl-diskless-sync", "yes"], "disk": ["--repl-diskless-sync", "no"]}
@@ -77,6 +79,7 @@ def test_full_sync_carries_every_type(start_server, start_replica, mode):
     assert wait_until(lambda: link_up(s))
     assert wait_until(lambda: s.execute_command("DEBUG", "DIGEST") == m.execute_command("DEBUG", "DIGEST"))
     assert rep.client(db=2).get("in-db-2") == "yes"
+    assert s.fcall("f", 0) == 1  # functions travel in the RDB too
     mi = info(m, "replication")
     assert mi["role"] == "master"
     assert mi["connected_slaves"] == 1
