@@ -46,6 +46,22 @@ const Command* LookupCommand(CmdArgs argv) {
 }
 
 bool MayReplicate(const Command* cmd) { return cmd && (cmd->flags & (kCmdWrite | kCmdMayReplicate)); }
+
+// True when c's MULTI queue holds a command with one of flags.
+bool QueueHas(const Client& c, uint32_t flags) {
+  std::vector<std::string_view> q;
+  for (size_t i = 0; i < c.multi_queue.size(); ++i) {
+    c.multi_queue.Get(i, &q);
+    const Command* cmd = LookupCommand(q);
+    if (cmd && (cmd->flags & flags)) return true;
+  }
+  return false;
+}
+
+// Redis' is_write_command: a write, or the EXEC of a transaction that has one.
+bool IsWrite(const Client& c, const Command& cmd) {
+  return (cmd.flags & kCmdWrite) || (cmd.name == "exec" && c.Has(kClientMulti) && QueueHas(c, kCmdWrite));
+}
 }  // namespace
 
 bool WriteIsPaused(const Client& c, CmdArgs argv) {
@@ -55,13 +71,7 @@ bool WriteIsPaused(const Client& c, CmdArgs argv) {
   const Command* cmd = LookupCommand(argv);
   if (MayReplicate(cmd)) return true;
   // EXEC is held back when its transaction writes.
-  if (!cmd || cmd->name != "exec" || !c.Has(kClientMulti)) return false;
-  std::vector<std::string_view> q;
-  for (size_t i = 0; i < c.multi_queue.size(); ++i) {
-    c.multi_queue.Get(i, &q);
-    if (MayReplicate(LookupCommand(q))) return true;
-  }
-  return false;
+  return cmd && cmd->name == "exec" && c.Has(kClientMulti) && QueueHas(c, kCmdWrite | kCmdMayReplicate);
 }
 
 void CountError(std::string_view prefix) {
@@ -232,7 +242,7 @@ void DispatchOne(Client& c, CmdArgs argv) {
                              : fmt::format(fmt::runtime(err::kAofMisconf), Aof().last_write_error));
     return;
   }
-  if ((cmd->flags & kCmdWrite) && !EnoughGoodReplicas()) {
+  if (!EnoughGoodReplicas() && IsWrite(c, *cmd)) {
     Reject(c, cmd, err::kNoReplicas);
     return;
   }

@@ -244,6 +244,14 @@ def test_replconf_errors_and_min_replicas(start_server):
             "NOREPLICAS Not enough good replicas to write.")
         assert str(c.call("EVAL", "#!lua\nreturn 1", "0")) == "NOREPLICAS Not enough good replicas to write."
         assert c.call("EVAL", "#!lua flags=no-writes\nreturn 1", "0") == 1
+        # A transaction queued while writes were allowed is refused at EXEC.
+        assert c.call("CONFIG", "SET", "min-replicas-to-write", "0") == b"OK"
+        assert c.call("MULTI") == b"OK"
+        assert c.call("SET", "a", "2") == b"QUEUED"
+        with master.raw() as admin:
+            assert admin.call("CONFIG", "SET", "min-replicas-to-write", "1") == b"OK"
+        assert str(c.call("EXEC")) == "EXECABORT Transaction discarded because of: NOREPLICAS Not enough good " \
+            "replicas to write."
         assert c.call("GET", "a") is None
         assert c.call("CONFIG", "SET", "min-replicas-to-write", "0") == b"OK"
         assert c.call("SET", "a", "1") == b"OK"
