@@ -284,7 +284,7 @@ void Connection::WriteOutput() {
     ssize_t n = WriteSome(out.data(), out.size());
     if (n > 0) {
       out.Consume(n);
-      srv.stats.net_output_bytes += n;
+      (client_.Has(kClientReplica) ? srv.stats.net_repl_output_bytes : srv.stats.net_output_bytes) += n;
       ++srv.stats.io_writes_processed;
       continue;
     }

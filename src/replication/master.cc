@@ -97,7 +97,6 @@ struct Replica {
 std::unordered_map<Client*, std::unique_ptr<Replica>> g_links;  // every client that sent REPLCONF or synced
 std::vector<Replica*> g_replicas;                                // the attached ones, in attach order
 std::unique_ptr<ReplBacklog> g_backlog;
-SyncStats g_sync_stats;
 int64_t g_last_second_s = 0, g_last_ping_s = 0;
 int64_t g_no_replicas_since_s = -1;  // when the last replica left (-1: since start-up)
 
@@ -395,14 +394,14 @@ void AttachReplica(Client& c, bool psync, std::string_view replid, int64_t offse
   LogNotice("Replica {} asks for synchronization", ReplicaName(r));
   if (psync) {
     if (TryPartialResync(r, replid, offset)) {
-      ++g_sync_stats.partial_ok;
+      ++Srv().stats.sync_partial_ok;
       return;
     }
-    if (replid != "?") ++g_sync_stats.partial_err;
+    if (replid != "?") ++Srv().stats.sync_partial_err;
   } else {
     r.pre_psync = true;
   }
-  ++g_sync_stats.full;
+  ++Srv().stats.sync_full;
   r.attached = true;
   r.state = ReplicaState::kWaitBgsaveStart;
   c.flags |= kClientReplica;
@@ -503,8 +502,6 @@ void ReplyReplicaList(ReplyBuilder& reply) {
     reply.Bulk(fmt::format_int(r->ack_offset).str());
   }
 }
-
-const SyncStats& ReplicationSyncStats() { return g_sync_stats; }
 
 bool OutputLimitApplies(const Client& c) {
   const Replica* r = AttachedReplica(c);

@@ -73,12 +73,6 @@ void AppendBacklogInfo(std::string* out);
 // ROLE's list of online replicas: [ip, port, acked offset] each.
 void ReplyReplicaList(ReplyBuilder& reply);
 
-// INFO stats sync_full, sync_partial_ok, sync_partial_err.
-struct SyncStats {
-  uint64_t full = 0, partial_ok = 0, partial_err = 0;
-};
-const SyncStats& ReplicationSyncStats();
-
 // True when client-output-buffer-limit applies to c's output (not while a replica is sent its RDB).
 bool OutputLimitApplies(const Client& c);
 // Once per cron tick: starts pending BGSAVEs for replicas, puts replicas whose RDB was sent online, and once

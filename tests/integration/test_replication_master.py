@@ -174,6 +174,9 @@ def test_partial_resync_after_the_replica_link_is_killed(start_server, start_rep
     assert wait_until(lambda: synced(m, s) and s.get("while-away") == "2")
     st = info(m, "stats")
     assert st["sync_full"] == 1 and st["sync_partial_err"] == 0
+    assert st["total_net_repl_output_bytes"] > 0
+    m.config_resetstat()
+    assert info(m, "stats")["sync_partial_ok"] == 0
     assert s.execute_command("DEBUG", "DIGEST") == m.execute_command("DEBUG", "DIGEST")
 
 
