@@ -389,6 +389,10 @@ bool RdbBgsaveToPipe(int fd, const std::string& prefix, const std::string& suffi
   return true;
 }
 
+void RdbKillChild() {
+  if (g_state.child_pid != -1) kill(g_state.child_pid, SIGUSR1);
+}
+
 void RdbCron() {
   Server& srv = Srv();
   int64_t now = NowS();

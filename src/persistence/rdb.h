@@ -65,6 +65,8 @@ BgsaveResult RdbBgsave();
 // suffix to fd, a pipe's write end (which this closes in the parent). Reaping it logs as Redis' socket
 // transfers (no save is recorded) and calls ReplicasBgsaveDone. False if a child runs or fork failed.
 bool RdbBgsaveToPipe(int fd, const std::string& prefix, const std::string& suffix);
+// Stops the running RDB child with SIGUSR1 (not counted as a failed save); the cron reaps it.
+void RdbKillChild();
 // Once per cron tick: reaps a finished child, starts scheduled saves and those the `save` points ask for.
 void RdbCron();
 // Start-up: loads dir/dbfilename if it exists (with Redis' log lines), polling the event loop meanwhile so

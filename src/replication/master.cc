@@ -605,8 +605,20 @@ void ForgetReplicationClient(Client& c) {
   if (it == g_links.end()) return;
   Replica* r = it->second.get();
   if (r->attached) {
-    LogNotice("Connection with replica {} lost.", ReplicaName(*r));
+    LogWarning("Connection with replica {} lost.", ReplicaName(*r));
+    bool was_waiting = r->state == ReplicaState::kWaitBgsaveEnd;
     Detach(*r);
+    // The RDB child works for nobody now: a diskless transfer stops, and a BGSAVE too unless `save` wants it.
+    bool others = std::any_of(g_replicas.begin(), g_replicas.end(),
+                              [](const Replica* o) { return o->state == ReplicaState::kWaitBgsaveEnd; });
+    if (was_waiting && !others && Rdb().child_pid != -1) {
+      if (Rdb().child_to_pipe) {
+        LogWarning("Diskless rdb transfer, last replica dropped, killing fork child.");
+        RdbKillChild();
+      } else if (Cfg().save.empty()) {
+        RdbKillChild();
+      }
+    }
   }
   g_links.erase(it);
 }

@@ -300,3 +300,17 @@ def test_client_unblock_ends_a_wait(start_server):
         assert m.client_unblock(cid, error=True) == 1
         assert str(c.read()) == "UNBLOCKED client unblocked via CLIENT UNBLOCK"
         assert c.call("WAIT", "0", "0") == 0
+
+
+def test_the_bgsave_stops_when_its_only_replica_leaves(start_server):
+    # 100 ms a key: the child would run for minutes. (A diskless child stops too; Redis notices only when the
+    # child next writes to its pipe.)
+    master = start_server(MASTER_ARGS + SYNC_MODES["disk"] + ["--rdb-key-save-delay", "100000"])
+    m = master.client()
+    m.execute_command("DEBUG", "POPULATE", 1000)
+    with master.raw() as c:
+        assert c.call("REPLCONF", "capa", "eof") == b"OK"
+        c.send(b"*3\r\n$5\r\nPSYNC\r\n$1\r\n?\r\n$2\r\n-1\r\n")
+        assert wait_until(lambda: info(m, "persistence")["rdb_bgsave_in_progress"] == 1)
+    assert wait_until(lambda: info(m, "persistence")["rdb_bgsave_in_progress"] == 0)
+    assert info(m, "replication")["connected_slaves"] == 0
