@@ -139,10 +139,10 @@ void MemorySection(Out& o) {
   Field(o, "rss_overhead_bytes:{}", diff(m.rss, m.resident));
   Field(o, "mem_fragmentation_ratio:{:.2f}", ratio(m.rss, m.allocated));
   Field(o, "mem_fragmentation_bytes:{}", diff(m.rss, m.allocated));
-  Field(o, "mem_not_counted_for_evict:0");
-  Field(o, "mem_replication_backlog:0");
-  Field(o, "mem_total_replication_buffers:0");
-  Field(o, "mem_clients_slaves:0");
+  Field(o, "mem_not_counted_for_evict:{}", ReplicaBufferBytes());
+  Field(o, "mem_replication_backlog:{}", BacklogBytes());
+  Field(o, "mem_total_replication_buffers:{}", BacklogBytes() + ReplicaBufferBytes());
+  Field(o, "mem_clients_slaves:{}", ReplicaBufferBytes());
   Field(o, "mem_clients_normal:{}", mo.clients_normal);
   Field(o, "mem_cluster_links:0");
   Field(o, "mem_aof_buffer:{}", AofBufferLength());

@@ -13,6 +13,7 @@
 #include "db/notify.h"
 #include "net/client.h"
 #include "net/listener.h"
+#include "replication/master.h"
 #include "server/config.h"
 #include "server/latency.h"
 #include "server/memory.h"
@@ -237,6 +238,14 @@ uint64_t IdleTimeMs(const Value& v) {
   return static_cast<uint64_t>(secs) * 1000;
 }
 
+namespace {
+// The memory maxmemory is compared with: replicas' buffers do not count (Redis' freeMemoryGetNotCountedMemory).
+uint64_t CountedMemory() {
+  uint64_t used = UsedMemory(), replicas = ReplicaBufferBytes();
+  return used > replicas ? used - replicas : 0;
+}
+}  // namespace
+
 EvictResult PerformEvictions() {
   uint64_t maxmem = Cfg().maxmemory;
   if (maxmem == 0) {
@@ -245,7 +254,7 @@ EvictResult PerformEvictions() {
   }
   // No evictions while clients are paused (the data set must not change under a failover/pause).
   if (Srv().clients_paused_until_ms > Srv().now_ms) return EvictResult::kOk;
-  uint64_t used = UsedMemory();
+  uint64_t used = CountedMemory();
   NoteExceeded(used > maxmem);
   if (used <= maxmem) return EvictResult::kOk;
   MaxmemoryPolicy p = Cfg().maxmemory_policy;
@@ -267,7 +276,7 @@ EvictResult PerformEvictions() {
     if (before > after) freed += before - after;
     freed += deferred;
     if (++evicted % 16 == 0) {
-      if (UsedMemory() <= maxmem) break;  // freed by other means meanwhile
+      if (CountedMemory() <= maxmem) break;  // freed by other means meanwhile
       if (MonotonicUs() - start > limit) {
         ScheduleEviction();
         result = EvictResult::kRunning;
@@ -276,13 +285,13 @@ EvictResult PerformEvictions() {
     }
   }
   LatencyAddSampleIfNeeded("eviction-cycle", (MonotonicUs() - start) / 1000);
-  NoteExceeded(UsedMemory() > maxmem);
+  NoteExceeded(CountedMemory() > maxmem);
   return result;
 }
 
 bool OverMaxmemoryAfterAlloc(uint64_t more) {
   uint64_t maxmem = Cfg().maxmemory;
-  return maxmem != 0 && UsedMemory() + more > maxmem;
+  return maxmem != 0 && CountedMemory() + more > maxmem;
 }
 
 bool PreCommandOom() { return g_pre_command_oom && Cfg().maxmemory; }

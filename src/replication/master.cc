@@ -466,6 +466,14 @@ bool EnoughGoodReplicas() {
 
 size_t ReplicaCount() { return g_replicas.size(); }
 
+uint64_t ReplicaBufferBytes() {
+  uint64_t n = 0;
+  for (const Replica* r : g_replicas) n += r->client->out.Capacity() + r->pending.capacity();
+  return n;
+}
+
+uint64_t BacklogBytes() { return g_backlog ? g_backlog->size() : 0; }
+
 void AppendReplicasInfo(std::string* out) {
   auto it = std::back_inserter(*out);
   fmt::format_to(it, "connected_slaves:{}\r\n", g_replicas.size());

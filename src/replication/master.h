@@ -67,6 +67,10 @@ bool EnoughGoodReplicas();
 
 // Attached replicas (online or syncing).
 size_t ReplicaCount();
+// Bytes held for replicas: their output buffers and the streams held back for them (not counted for maxmemory,
+// as Redis), and the backlog's buffer.
+uint64_t ReplicaBufferBytes();
+uint64_t BacklogBytes();
 // INFO replication's "connected_slaves" and "slaveN:" lines, and its repl_backlog_* lines.
 void AppendReplicasInfo(std::string* out);
 void AppendBacklogInfo(std::string* out);
