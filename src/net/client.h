@@ -104,6 +104,7 @@ class Client {
   uint64_t tracking_redirect = 0;               // CLIENT TRACKING REDIRECT id (0 = none)
   std::vector<std::string> tracking_prefixes;   // CLIENT TRACKING BCAST PREFIX ... (sorted)
   int64_t repl_woff = 0;  // the replication offset right after this client's last propagated write (WAIT)
+  void (*on_output_drained)(Client& c) = nullptr;  // called once the output buffer is written out (a replica's RDB)
 
  private:
   Db* db_ = nullptr;

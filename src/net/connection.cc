@@ -298,6 +298,10 @@ void Connection::WriteOutput() {
     return;
   }
   if (!read_wants_write_) WatchWrite(false);
+  if (client_.on_output_drained) {
+    client_.on_output_drained(client_);  // may queue more output
+    if (!out.empty()) return FlushSoon();
+  }
   if (client_.flags & kClientCloseAfterReply) Close();
 }
 

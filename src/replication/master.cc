@@ -92,6 +92,8 @@ struct Replica {
   int64_t ack_offset = 0;
   int64_t ack_time_s = 0;
   std::string pending;  // the stream produced since its RDB's fork, sent after the RDB
+  int bulk_fd = -1;      // the RDB file being sent (kSendBulk)
+  uint64_t bulk_left = 0;
 };
 
 std::unordered_map<Client*, std::unique_ptr<Replica>> g_links;  // every client that sent REPLCONF or synced
@@ -162,7 +164,7 @@ void FeedStream(std::string_view resp) {
   Repl().master_repl_offset = g_backlog->end_offset();
   for (Replica* r : g_replicas) {
     if (r->rdb_only) continue;
-    if (r->state == ReplicaState::kWaitBgsaveEnd || r->stream_on_ack)
+    if (r->state == ReplicaState::kWaitBgsaveEnd || r->state == ReplicaState::kSendBulk || r->stream_on_ack)
       r->pending.append(resp);
     else if (r->state != ReplicaState::kWaitBgsaveStart)
       Send(*r->client, resp);
@@ -344,22 +346,33 @@ bool TryPartialResync(Replica& r, std::string_view replid, int64_t offset) {
   return true;
 }
 
-bool ReadWholeFile(const std::string& path, std::string* out) {
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return false;
-  struct stat sb;
-  bool ok = fstat(fd, &sb) == 0;
-  if (ok) {
-    out->resize(static_cast<size_t>(sb.st_size));
-    size_t done = 0;
-    while (ok && done < out->size()) {
-      ssize_t n = read(fd, out->data() + done, out->size() - done);
-      ok = n > 0;
-      if (ok) done += static_cast<size_t>(n);
+// Sends r the next chunk of its RDB file once its output is written out (Redis' sendBulkToSlave); after the last
+// one, the stream held back since the fork, and r is online.
+void SendBulkChunk(Client& c) {
+  Replica* r = AttachedReplica(c);
+  if (!r || r->state != ReplicaState::kSendBulk) return;
+  constexpr uint64_t kChunk = 256 * 1024;
+  if (r->bulk_left > 0) {
+    std::string& raw = c.out.raw();
+    size_t at = raw.size();
+    raw.resize(at + std::min(kChunk, r->bulk_left));
+    ssize_t n = read(r->bulk_fd, raw.data() + at, raw.size() - at);
+    if (n <= 0) {
+      raw.resize(at);
+      LogWarning("Read error sending DB to replica: {}", n < 0 ? strerror(errno) : "premature EOF");
+      return CloseAfterSent(c);
     }
+    raw.resize(at + static_cast<size_t>(n));
+    r->bulk_left -= static_cast<uint64_t>(n);
+    return;
   }
-  close(fd);
-  return ok;
+  close(r->bulk_fd);
+  r->bulk_fd = -1;
+  c.on_output_drained = nullptr;
+  Send(c, r->pending);
+  std::string().swap(r->pending);
+  PutOnline(*r);
+  if (!g_waiters.empty()) ServeWaiters();
 }
 
 }  // namespace
@@ -544,13 +557,6 @@ void MasterCron() {
                         (cfg.repl_diskless_sync_max_replicas > 0 && waiting >= cfg.repl_diskless_sync_max_replicas)))
       StartBgsaveForReplication();
   }
-  bool promoted = false;
-  for (Replica* r : g_replicas) {
-    if (r->state != ReplicaState::kSendBulk || !r->client->out.empty()) continue;
-    PutOnline(*r);
-    promoted = true;
-  }
-  if (promoted && !g_waiters.empty()) ServeWaiters();
   if (g_backlog && g_backlog->size() != static_cast<size_t>(Cfg().repl_backlog_size))
     g_backlog->Resize(static_cast<size_t>(Cfg().repl_backlog_size));
 
@@ -575,8 +581,6 @@ void MasterCron() {
 }
 
 void ReplicasBgsaveDone(bool ok, bool to_pipe) {
-  std::string rdb;
-  bool loaded = false;
   std::vector<Client*> failed;
   for (Replica* r : g_replicas) {
     if (r->state != ReplicaState::kWaitBgsaveEnd) continue;
@@ -592,18 +596,20 @@ void ReplicasBgsaveDone(bool ok, bool to_pipe) {
       r->stream_on_ack = r->state == ReplicaState::kOnline;
       continue;
     }
-    if (!loaded && !ReadWholeFile(Cfg().dbfilename, &rdb)) {
+    int fd = open(Cfg().dbfilename.c_str(), O_RDONLY | O_CLOEXEC);
+    struct stat sb;
+    if (fd < 0 || fstat(fd, &sb) != 0) {
       LogWarning("SYNC failed. Can't open/stat DB after BGSAVE: {}", strerror(errno));
+      if (fd >= 0) close(fd);
       failed.push_back(r->client);
       continue;
     }
-    loaded = true;
     Client& c = *r->client;
-    c.out.Append(fmt::format("${}\r\n", rdb.size()));
-    c.out.Append(rdb);
-    Send(c, r->pending);
-    std::string().swap(r->pending);
+    r->bulk_fd = fd;
+    r->bulk_left = static_cast<uint64_t>(sb.st_size);
     r->state = ReplicaState::kSendBulk;
+    c.on_output_drained = SendBulkChunk;
+    Send(c, fmt::format("${}\r\n", sb.st_size));
   }
   for (Client* c : failed) CloseReplica(*c);
 }
@@ -614,6 +620,7 @@ void ForgetReplicationClient(Client& c) {
   Replica* r = it->second.get();
   if (r->attached) {
     LogWarning("Connection with replica {} lost.", ReplicaName(*r));
+    if (r->bulk_fd >= 0) close(r->bulk_fd);
     bool was_waiting = r->state == ReplicaState::kWaitBgsaveEnd;
     Detach(*r);
     // The RDB child works for nobody now: a diskless transfer stops, and a BGSAVE too unless `save` wants it.

@@ -98,7 +98,7 @@ def test_writes_during_the_transfer_follow_the_rdb(start_server, start_replica, 
     # Each key takes the child 100 microseconds: the RDB is written while the writes below are made.
     master = start_server(MASTER_ARGS + SYNC_MODES[mode] + ["--rdb-key-save-delay", "100"])
     m = master.client()
-    m.execute_command("DEBUG", "POPULATE", 5000)
+    m.execute_command("DEBUG", "POPULATE", 5000, "key", 1000)  # a 5 MB RDB: sent in many chunks
     rep = start_replica(master.port)
     s = rep.client()
     assert wait_until(lambda: info(m, "replication").get("slave0", {}).get("state") == "wait_bgsave")
