@@ -244,25 +244,57 @@ void FailWaitingReplicas() {
   }
 }
 
-// The read end of the diskless child's pipe: what it writes is relayed to the replicas of the transfer.
+// The read end of the diskless child's pipe: what it writes is relayed to the replicas of the transfer. Reading
+// pauses while one of them has kPipeBacklog bytes unsent, and resumes as their output drains (so the child
+// waits for the slowest replica, as Redis' rdbPipeReadHandler).
 std::unique_ptr<asio::posix::stream_descriptor> g_pipe;
 char g_pipe_buf[16 * 1024];
+bool g_pipe_paused = false;
+constexpr size_t kPipeBacklog = 1024 * 1024;
+
+// r is a replica of the running diskless transfer.
+bool PipeTarget(const Replica& r) {
+  return r.diskless && (r.state == ReplicaState::kWaitBgsaveEnd || r.state == ReplicaState::kRdbTransmitted ||
+                        r.stream_on_ack);
+}
+
+bool PipeTargetsBehind() {
+  return std::any_of(g_replicas.begin(), g_replicas.end(),
+                     [](const Replica* r) { return PipeTarget(*r) && r->client->out.size() >= kPipeBacklog; });
+}
+
+void RelayPipe();
+
+// A transfer's replica wrote its output out (Client::on_output_drained): reading goes on if all caught up.
+void ResumePipe(Client&) {
+  if (!g_pipe || !g_pipe_paused || PipeTargetsBehind()) return;
+  g_pipe_paused = false;
+  RelayPipe();
+}
 
 void RelayPipe() {
   g_pipe->async_read_some(asio::buffer(g_pipe_buf), [](const asio::error_code& ec, size_t n) {
     size_t up = 0;
     for (Replica* r : g_replicas) {
-      bool receiving = r->state == ReplicaState::kWaitBgsaveEnd || r->state == ReplicaState::kRdbTransmitted ||
-                       r->stream_on_ack;
-      if (!r->diskless || !receiving) continue;
+      if (!PipeTarget(*r)) continue;
       ++up;
       if (n > 0) Send(*r->client, std::string_view(g_pipe_buf, n));
     }
-    if (!ec) return RelayPipe();
+    if (!ec) {
+      if (PipeTargetsBehind())
+        g_pipe_paused = true;
+      else
+        RelayPipe();
+      return;
+    }
     LogNotice("Diskless rdb transfer, done reading from pipe, {} replicas still up.", up);
     g_pipe.reset();
-    for (Replica* r : g_replicas)
+    g_pipe_paused = false;
+    for (Replica* r : g_replicas) {
+      if (!PipeTarget(*r)) continue;
+      r->client->on_output_drained = nullptr;
       if (r->state == ReplicaState::kRdbTransmitted) CloseAfterSent(*r->client);
+    }
   });
 }
 
@@ -289,6 +321,7 @@ void StartBgsaveForReplication() {
   for (Replica* r : g_replicas) {
     if (r->state != ReplicaState::kWaitBgsaveStart) continue;
     r->diskless = to_sockets;
+    if (to_sockets) r->client->on_output_drained = ResumePipe;
     SetupFullResync(*r, Repl().master_repl_offset);
   }
 }
@@ -621,6 +654,7 @@ void ForgetReplicationClient(Client& c) {
   if (r->attached) {
     LogWarning("Connection with replica {} lost.", ReplicaName(*r));
     if (r->bulk_fd >= 0) close(r->bulk_fd);
+    bool pipe_target = PipeTarget(*r);
     bool was_waiting = r->state == ReplicaState::kWaitBgsaveEnd;
     Detach(*r);
     // The RDB child works for nobody now: a diskless transfer stops, and a BGSAVE too unless `save` wants it.
@@ -634,6 +668,7 @@ void ForgetReplicationClient(Client& c) {
         RdbKillChild();
       }
     }
+    if (pipe_target) ResumePipe(c);  // it may have been the one the pipe waited for
   }
   g_links.erase(it);
 }
