@@ -35,6 +35,12 @@ inline constexpr std::string_view kOom = "OOM command not allowed when used memo
 inline constexpr std::string_view kExecAbortBecause = "EXECABORT Transaction discarded because of: {}";
 inline constexpr std::string_view kUnsupportedProtoHello = "ERR Protocol version is not an integer or out of range";
 inline constexpr std::string_view kLoading = "LOADING Redis is loading the dataset in memory";
+// Replicas: a write on a read-only replica; a command that needs fresh data while the master link is down.
+inline constexpr std::string_view kReadonlyReplica = "READONLY You can't write against a read only replica.";
+inline constexpr std::string_view kMasterDown =
+    "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.";
+inline constexpr std::string_view kInvalidMasterPort = "ERR Invalid master port";
+inline constexpr std::string_view kReplicaofCluster = "ERR REPLICAOF not allowed in cluster mode.";
 inline constexpr std::string_view kMisconf =
     "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that "
     "may modify the data set are disabled, because this instance is configured to report errors during writes if RDB "

@@ -15,6 +15,7 @@
 #include "persistence/aof.h"
 #include "persistence/rdb.h"
 #include "pubsub/pubsub.h"
+#include "replication/replica.h"
 #include "scripting/lua_engine.h"
 #include "server/config.h"
 #include "server/latency.h"
@@ -44,6 +45,33 @@ const Command* LookupCommand(CmdArgs argv) {
 }
 
 bool MayReplicate(const Command* cmd) { return cmd && (cmd->flags & (kCmdWrite | kCmdMayReplicate)); }
+
+// True when some command queued in c's transaction satisfies pred (given nullptr for an unknown command).
+template <typename Pred>
+bool AnyQueued(const Client& c, Pred pred) {
+  std::vector<std::string_view> q;
+  for (size_t i = 0; i < c.multi_queue.size(); ++i) {
+    c.multi_queue.Get(i, &q);
+    if (pred(LookupCommand(q))) return true;
+  }
+  return false;
+}
+
+bool IsExecOfMulti(const Client& c, const Command& cmd) { return cmd.name == "exec" && c.Has(kClientMulti); }
+
+// A replica refuses writes from its clients (replica-read-only), and while its master link is down the commands
+// not flagged stale (replica-serve-stale-data no). The master's own commands are obeyed.
+std::string_view ReplicaRefusal(const Client& c, const Command& cmd) {
+  if (!IsReplica() || c.Has(kClientMaster)) return {};
+  bool exec = IsExecOfMulti(c, cmd);
+  if (Cfg().replica_read_only &&
+      ((cmd.flags & kCmdWrite) || (exec && AnyQueued(c, [](const Command* q) { return q && (q->flags & kCmdWrite); }))))
+    return err::kReadonlyReplica;
+  if (!Cfg().replica_serve_stale_data && !MasterLinkUp() &&
+      (!(cmd.flags & kCmdStale) || (exec && AnyQueued(c, [](const Command* q) { return q && !(q->flags & kCmdStale); }))))
+    return err::kMasterDown;
+  return {};
+}
 }  // namespace
 
 bool WriteIsPaused(const Client& c, CmdArgs argv) {
@@ -53,13 +81,7 @@ bool WriteIsPaused(const Client& c, CmdArgs argv) {
   const Command* cmd = LookupCommand(argv);
   if (MayReplicate(cmd)) return true;
   // EXEC is held back when its transaction writes.
-  if (!cmd || cmd->name != "exec" || !c.Has(kClientMulti)) return false;
-  std::vector<std::string_view> q;
-  for (size_t i = 0; i < c.multi_queue.size(); ++i) {
-    c.multi_queue.Get(i, &q);
-    if (MayReplicate(LookupCommand(q))) return true;
-  }
-  return false;
+  return cmd && IsExecOfMulti(c, *cmd) && AnyQueued(c, MayReplicate);
 }
 
 void CountError(std::string_view prefix) {
@@ -225,6 +247,10 @@ void DispatchOne(Client& c, CmdArgs argv) {
   if ((rdb_error || AofWritesRefused()) && ((cmd->flags & kCmdWrite) || cmd->name == "ping")) {
     Reject(c, cmd, rdb_error ? std::string(err::kMisconf)
                              : fmt::format(fmt::runtime(err::kAofMisconf), Aof().last_write_error));
+    return;
+  }
+  if (std::string_view refusal = ReplicaRefusal(c, *cmd); !refusal.empty()) {
+    Reject(c, cmd, refusal);
     return;
   }
   if (Rdb().loading && !(cmd->flags & kCmdLoading)) {

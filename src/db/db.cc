@@ -9,6 +9,7 @@
 #include "db/notify.h"
 #include "db/tracking.h"
 #include "persistence/rdb.h"
+#include "replication/replica.h"
 #include "server/config.h"
 #include "server/propagate.h"
 #include "server/server.h"
@@ -18,6 +19,9 @@ namespace corvid {
 KeyEntry* Db::FindHashed(std::string_view key, uint64_t hash) {
   KeyEntry* e = keys_.FindHashed(key, hash);
   if (e && e->val.has_expire() && IsExpired(e)) {
+    // A replica leaves the deletion to its master (whose DEL comes down the stream): its clients see the key
+    // as missing, the master's commands still see it (Redis 7.0's expireIfNeeded).
+    if (IsReplica()) return ApplyingMasterStream() ? e : nullptr;
     ExpireNow(e);
     return nullptr;
   }
@@ -163,7 +167,7 @@ KeyEntry* Db::RandomKey() {
   for (int tries = 0; tries < 100 && keys_.size() > 0; ++tries) {
     KeyEntry* e = keys_.Random([] { return Random64(); });
     if (!e->val.has_expire() || !IsExpired(e)) return e;
-    ExpireNow(e);
+    if (!IsReplica()) ExpireNow(e);
   }
   return nullptr;
 }

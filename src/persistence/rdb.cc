@@ -106,7 +106,7 @@ void SaveSucceeded(uint64_t dirty_before, int64_t when_s) {
 
 // Loads the file at path with Redis' log lines; *missing when it does not exist.
 bool LoadFile(const std::string& path, bool* missing, std::string* err,
-              const std::function<void(size_t)>& progress = {}, bool replace = false) {
+              const std::function<void(size_t)>& progress = {}, bool replace = false, bool keep_expired = false) {
   MappedFile file;
   int err_no = 0;
   *missing = false;
@@ -122,6 +122,7 @@ bool LoadFile(const std::string& path, bool* missing, std::string* err,
   RdbLoadOptions opts;
   opts.progress = progress;
   opts.replace = replace;
+  opts.aof_preamble = keep_expired;
   bool ok = RdbLoadImage(file.data(), err, opts);
   g_state.loading = false;
   return ok;
@@ -418,6 +419,11 @@ bool RdbLoadAtStartup() {
     LogWarning("{}", err);
   }
   return false;
+}
+
+bool RdbLoadFile(const std::string& path, std::string* err, bool keep_expired) {
+  bool missing;
+  return LoadFile(path, &missing, err, {}, false, keep_expired);
 }
 
 bool RdbShutdown(bool save) {

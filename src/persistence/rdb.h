@@ -55,6 +55,10 @@ struct RdbLoadOptions {
 // or truncated data (the databases may then hold part of the image).
 bool RdbLoadImage(std::string_view data, std::string* err, const RdbLoadOptions& opts = {});
 
+// Loads the RDB file at path into the databases (a replica's full resync: keys already expired are kept, the
+// master deletes them). False with *err (Redis' log line) when it cannot be read or is corrupt.
+bool RdbLoadFile(const std::string& path, std::string* err, bool keep_expired);
+
 // SAVE: writes dir/dbfilename synchronously; logs and returns false on failure.
 bool RdbSave();
 enum class BgsaveResult { kStarted, kInProgress, kError };

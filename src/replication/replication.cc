@@ -5,6 +5,7 @@
 #include <iterator>
 #include <random>
 
+#include "replication/replica.h"
 #include "server/config.h"
 
 namespace corvid {
@@ -24,8 +25,14 @@ void NewReplicationId() {
 
 void AppendReplicationInfo(std::string* out) {
   const ReplicationState& r = Repl();
+  if (IsReplica()) {
+    out->append("role:slave\r\n");
+    AppendReplicaInfo(out);
+  } else {
+    out->append("role:master\r\n");
+  }
   fmt::format_to(std::back_inserter(*out),
-                 "role:master\r\nconnected_slaves:0\r\nmaster_failover_state:no-failover\r\nmaster_replid:{}\r\n"
+                 "connected_slaves:0\r\nmaster_failover_state:no-failover\r\nmaster_replid:{}\r\n"
                  "master_replid2:{}\r\nmaster_repl_offset:{}\r\nsecond_repl_offset:{}\r\nrepl_backlog_active:0\r\n"
                  "repl_backlog_size:{}\r\nrepl_backlog_first_byte_offset:0\r\nrepl_backlog_histlen:0\r\n",
                  r.replid, r.replid2, r.master_repl_offset, r.second_replid_offset, Cfg().repl_backlog_size);

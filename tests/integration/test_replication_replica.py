@@ -1,0 +1,239 @@
+"""The replica side of replication: the server under test replicates a real Redis 7.0 master (Debian's
+redis-server) through REPLICAOF: full resync (disk-based and diskless RDB transfer), the command stream, partial
+resync after a dropped link, read-only replica behaviour, INFO/ROLE, and promotion with REPLICAOF NO ONE."""
+
+import signal
+
+import pytest
+import redis
+
+from conftest import ServerProcess, free_port, wait_until
+
+REDIS_SERVER = "/usr/bin/redis-server"
+
+
+@pytest.fixture
+def master(tmp_path):
+    srv = ServerProcess(tmp_path / "master", binary=REDIS_SERVER,
+                        args=["--repl-diskless-sync-delay", "0", "--enable-debug-command", "yes"]).start()
+    yield srv
+    srv.stop(signal.SIGKILL if srv.alive() else signal.SIGTERM)
+
+
+@pytest.fixture
+def replica(start_server):
+    return start_server(args=["--enable-debug-command", "yes"])
+
+
+def info(client, section="replication"):
+    return client.info(section)
+
+
+def link_up(client):
+    return info(client).get("master_link_status") == "up"
+
+
+def attach(replica, master):
+    rc = replica.client()
+    assert rc.execute_command("REPLICAOF", "127.0.0.1", str(master.port)) == "OK"
+    assert wait_until(lambda: link_up(rc), limit=20), replica.output()
+    return rc
+
+
+def in_sync(mc, rc):
+    """The replica applied everything the master produced and holds the same data."""
+    return (info(mc)["master_repl_offset"] == info(rc)["slave_repl_offset"]
+            and mc.execute_command("DEBUG", "DIGEST") == rc.execute_command("DEBUG", "DIGEST"))
+
+
+def fill_every_type(mc):
+    for db in (0, 3):
+        c = redis.Redis(port=mc.connection_pool.connection_kwargs["port"], db=db, decode_responses=True)
+        c.set("str", "value")
+        c.set("int", 12345)
+        c.set("big", "x" * 100000)
+        c.set("ttl", "v", ex=1000)
+        c.rpush("list", *range(200))
+        c.rpush("smalllist", "a", "b")
+        c.sadd("intset", *range(50))
+        c.sadd("set", *("m%d" % i for i in range(300)))
+        c.hset("hash", mapping={"f%d" % i: i for i in range(10)})
+        c.hset("bighash", mapping={"f%d" % i: "v" * 100 for i in range(600)})
+        c.zadd("zset", {"a": 1, "b": 2.5})
+        c.zadd("bigzset", {"m%d" % i: i for i in range(300)})
+        c.xadd("stream", {"f": "v"})
+        c.xgroup_create("stream", "g", id="0")
+        c.pfadd("hll", *range(100))
+        c.setbit("bits", 1000, 1)
+        c.close()
+
+
+@pytest.mark.parametrize("diskless", ["yes", "no"])
+def test_full_sync_copies_every_type(master, replica, diskless):
+    mc = master.client()
+    mc.config_set("repl-diskless-sync", diskless)
+    fill_every_type(mc)
+    rc = attach(replica, master)
+    assert wait_until(lambda: in_sync(mc, rc))
+    assert rc.get("big") == "x" * 100000
+    assert 0 < rc.ttl("ttl") <= 1000
+    assert rc.xinfo_groups("stream")[0]["name"] == "g"
+    assert mc.info("stats")["sync_full"] == 1
+
+
+def test_stream_applies_writes(master, replica):
+    mc = master.client()
+    mc.set("before", "1")
+    rc = attach(replica, master)
+    mc.set("a", "1")
+    mc.expire("a", 500)
+    mc.incr("counter")
+    mc.lpush("l", "x", "y")
+    p = mc.pipeline(transaction=True)
+    p.set("t1", "1").incr("t2").sadd("s", "m")
+    p.execute()
+    mc.eval("redis.call('set', KEYS[1], ARGV[1]); redis.call('hset', 'h', 'f', 'v')", 1, "lua", "val")
+    m5 = redis.Redis(port=master.port, db=5, decode_responses=True)
+    m5.set("in5", "five")
+    mc.set("gone", "soon", px=50)
+    assert wait_until(lambda: mc.get("gone") is None and mc.exists("gone") == 0)
+    assert wait_until(lambda: in_sync(mc, rc))
+    assert rc.get("a") == "1" and 0 < rc.ttl("a") <= 500
+    assert rc.get("t1") == "1" and rc.get("t2") == "1" and rc.smembers("s") == {"m"}
+    assert rc.get("lua") == "val" and rc.hget("h", "f") == "v"
+    assert redis.Redis(port=replica.port, db=5, decode_responses=True).get("in5") == "five"
+    assert rc.exists("gone") == 0
+    m5.close()
+
+
+def test_replica_is_read_only(master, replica):
+    rc = attach(replica, master)
+    with pytest.raises(redis.ResponseError, match="^You can't write against a read only replica.$"):
+        rc.set("k", "v")
+    raw = replica.raw()
+    assert raw.call("MULTI") == b"OK"
+    err = raw.call("INCR", "k")
+    assert "READONLY You can't write against a read only replica." in str(err)
+    raw.close()
+    rc.config_set("replica-read-only", "no")
+    assert rc.set("k", "v")
+    assert rc.get("k") == "v"
+
+
+def test_logically_expired_keys_read_as_missing(master, replica):
+    mc = master.client()
+    rc = attach(replica, master)
+    # Stop the master from expiring keys, so its DEL never comes: the replica must still read them as missing.
+    mc.execute_command("DEBUG", "SET-ACTIVE-EXPIRE", "0")
+    mc.set("k", "v", px=100)
+    assert wait_until(lambda: in_sync(mc, rc))
+    assert wait_until(lambda: rc.get("k") is None)
+    assert rc.exists("k") == 0
+    assert rc.dbsize() == 1  # still there, waiting for the master's DEL
+    assert mc.get("k") is None  # the master expires it on access and propagates the DEL
+    assert wait_until(lambda: rc.dbsize() == 0)
+
+
+def test_info_and_role(master, replica):
+    rc = attach(replica, master)
+    i = info(rc)
+    assert i["role"] == "slave"
+    assert i["master_host"] == "127.0.0.1" and i["master_port"] == master.port
+    assert i["master_link_status"] == "up" and i["master_sync_in_progress"] == 0
+    assert i["slave_priority"] == 100 and i["slave_read_only"] == 1 and i["replica_announced"] == 1
+    assert i["master_replid"] == info(master.client())["master_replid"]
+    keys = list(i.keys())
+    order = ["role", "master_host", "master_port", "master_link_status", "master_last_io_seconds_ago",
+             "master_sync_in_progress", "slave_read_repl_offset", "slave_repl_offset", "slave_priority",
+             "slave_read_only", "replica_announced", "connected_slaves", "master_failover_state",
+             "master_replid", "master_replid2", "master_repl_offset", "second_repl_offset"]
+    assert [k for k in keys if k in order] == order
+    role = rc.execute_command("ROLE")
+    assert role[:4] == ["slave", "127.0.0.1", master.port, "connected"]
+    assert role[4] == i["slave_repl_offset"]
+    assert rc.execute_command("REPLICAOF", "127.0.0.1", str(master.port)) == "OK Already connected to specified master"
+    mroles = master.client().execute_command("ROLE")
+    assert mroles[0] == "master" and len(mroles[2]) == 1 and int(mroles[2][0][1]) == replica.port
+
+
+def test_replicaof_errors(replica):
+    rc = replica.client()
+    for port in ("abc", "70000", "-1"):
+        with pytest.raises(redis.ResponseError, match="^Invalid master port$"):
+            rc.execute_command("REPLICAOF", "127.0.0.1", port)
+    with pytest.raises(redis.ResponseError, match="wrong number of arguments for 'replicaof' command"):
+        rc.execute_command("REPLICAOF", "127.0.0.1")
+    assert rc.execute_command("REPLICAOF", "NO", "ONE") == "OK"
+    assert info(rc)["role"] == "master"
+
+
+def test_link_down_states(replica):
+    rc = replica.client()
+    port = free_port()  # nothing listens there: the link stays down
+    assert rc.execute_command("REPLICAOF", "127.0.0.1", str(port)) == "OK"
+    role = rc.execute_command("ROLE")
+    assert role[0] == "slave" and role[2] == port and role[3] in ("connect", "connecting") and role[4] == -1
+    i = info(rc)
+    assert i["master_link_status"] == "down" and i["master_last_io_seconds_ago"] == -1
+    assert "master_link_down_since_seconds" in i
+    assert rc.get("x") is None  # stale data is served by default
+    rc.config_set("replica-serve-stale-data", "no")
+    with pytest.raises(redis.ResponseError, match="^MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.$"):
+        rc.get("x")
+    assert info(rc)["role"] == "slave"  # INFO is flagged stale
+
+
+def test_partial_resync_after_link_drop(master, replica):
+    mc = master.client()
+    rc = attach(replica, master)
+    mc.set("a", "1")
+    assert wait_until(lambda: in_sync(mc, rc))
+    partial_before = mc.info("stats")["sync_partial_ok"]
+    assert mc.execute_command("CLIENT", "KILL", "TYPE", "replica") == 1
+    mc.set("b", "2")  # written while the link is down: comes with the partial resync
+    assert wait_until(lambda: mc.info("stats")["sync_partial_ok"] > partial_before, limit=20), replica.output()
+    assert wait_until(lambda: link_up(rc) and in_sync(mc, rc))
+    assert rc.get("b") == "2"
+    assert mc.info("stats")["sync_full"] == 1
+
+
+def test_ack_offsets_reach_master(master, replica):
+    mc = master.client()
+    rc = attach(replica, master)
+    mc.set("k", "v")
+    assert mc.execute_command("WAIT", 1, 5000) == 1
+    assert wait_until(lambda: info(mc).get("slave0", {}).get("offset") == info(mc)["master_repl_offset"])
+
+
+def test_promotion_with_replicaof_no_one(master, replica):
+    mc = master.client()
+    rc = attach(replica, master)
+    mc.set("k", "v")
+    assert wait_until(lambda: in_sync(mc, rc))
+    old = info(rc)
+    assert rc.execute_command("REPLICAOF", "NO", "ONE") == "OK"
+    new = info(rc)
+    assert new["role"] == "master"
+    assert new["master_replid2"] == old["master_replid"]
+    assert new["second_repl_offset"] == old["master_repl_offset"] + 1
+    assert new["master_replid"] != old["master_replid"]
+    assert rc.set("k2", "v2") and rc.get("k") == "v"
+    assert rc.execute_command("ROLE")[0] == "master"
+
+
+def test_replicaof_directive_and_rewrite(master, start_server, tmp_path):
+    conf = "replicaof 127.0.0.1 %d\nenable-debug-command yes\nsave \"\"\n" % master.port
+    replica = start_server(config_text=conf)
+    rc = replica.client()
+    master.client().set("k", "v")
+    assert wait_until(lambda: link_up(rc), limit=20), replica.output()
+    assert wait_until(lambda: rc.get("k") == "v")
+    assert rc.config_get("replicaof") == {"replicaof": "127.0.0.1 %d" % master.port}
+    rc.execute_command("REPLICAOF", "NO", "ONE")
+    rc.config_rewrite()
+    with open(replica.config_path) as f:
+        assert not [line for line in f if line.startswith("replicaof")]
+    rc.execute_command("REPLICAOF", "127.0.0.1", str(master.port))
+    rc.config_rewrite()
+    with open(replica.config_path) as f:
+        assert "replicaof 127.0.0.1 %d\n" % master.port in f.readlines()
