@@ -47,7 +47,7 @@ struct ReplicaState {
   bool has_cached = false;
   int64_t down_since_s = 0;   // when the link went down (0: never up since REPLICAOF)
   int64_t last_io_ms = 0;     // last data from the master (handshake, transfer, stream)
-  int64_t transfer_size = -1, transfer_read = 0;  // the snapshot being received (-1: size unknown, EOF mark)
+  int64_t transfer_size = -1, transfer_read = 0;  // the snapshot being received (-1: no header yet, 0: EOF mark)
   bool applying = false;
   std::unique_ptr<asio::steady_timer> cron;
 };
@@ -364,6 +364,7 @@ bool Link::OnBulkHeader(const std::string& line) {
   }
   if (line.rfind("$EOF:", 0) == 0 && line.size() >= 5 + 40) {
     eof_mark_ = line.substr(5, 40);
+    g.transfer_size = 0;  // as Redis: the size is unknown, the byte count still goes up
     LogNotice("MASTER <-> REPLICA sync: receiving streamed RDB from master with EOF to disk");
   } else {
     bulk_left_ = strtoll(line.c_str() + 1, nullptr, 10);
@@ -686,8 +687,7 @@ void AppendReplicaInfo(std::string* out) {
                  g.state == LinkState::kTransfer ? 1 : 0, has_offsets ? g.read_reploff : 1,
                  has_offsets ? g.reploff : 1);
   if (g.state == LinkState::kTransfer) {
-    int64_t size = g.transfer_size < 0 ? 0 : g.transfer_size;
-    double perc = size ? static_cast<double>(g.transfer_read) / static_cast<double>(size) * 100 : 0;
+    double perc = g.transfer_size ? static_cast<double>(g.transfer_read) / static_cast<double>(g.transfer_size) * 100 : 0;
     fmt::format_to(o,
                    "master_sync_total_bytes:{}\r\nmaster_sync_read_bytes:{}\r\nmaster_sync_left_bytes:{}\r\n"
                    "master_sync_perc:{:.2f}\r\nmaster_sync_last_io_seconds_ago:{}\r\n",

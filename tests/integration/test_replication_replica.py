@@ -73,6 +73,7 @@ def test_full_sync_copies_every_type(master, replica, diskless):
     mc = master.client()
     mc.config_set("repl-diskless-sync", diskless)
     fill_every_type(mc)
+    mc.execute_command("DEBUG", "POPULATE", "30000", "key", "50")  # a snapshot that takes many reads
     rc = attach(replica, master)
     assert wait_until(lambda: in_sync(mc, rc))
     assert rc.get("big") == "x" * 100000
@@ -95,6 +96,7 @@ def test_stream_applies_writes(master, replica):
     mc.eval("redis.call('set', KEYS[1], ARGV[1]); redis.call('hset', 'h', 'f', 'v')", 1, "lua", "val")
     m5 = redis.Redis(port=master.port, db=5, decode_responses=True)
     m5.set("in5", "five")
+    mc.set("huge", "y" * 3000000)  # one command across many reads
     mc.set("gone", "soon", px=50)
     assert wait_until(lambda: mc.get("gone") is None and mc.exists("gone") == 0)
     assert wait_until(lambda: in_sync(mc, rc))
@@ -103,6 +105,7 @@ def test_stream_applies_writes(master, replica):
     assert rc.get("lua") == "val" and rc.hget("h", "f") == "v"
     assert redis.Redis(port=replica.port, db=5, decode_responses=True).get("in5") == "five"
     assert rc.exists("gone") == 0
+    assert rc.strlen("huge") == 3000000
     m5.close()
 
 
@@ -115,6 +118,9 @@ def test_replica_is_read_only(master, replica):
     err = raw.call("INCR", "k")
     assert "READONLY You can't write against a read only replica." in str(err)
     raw.close()
+    with pytest.raises(redis.ResponseError, match="^You can't write against a read only replica. script: "):
+        rc.eval("return redis.call('set', 'k', 'v')", 0)
+    assert rc.eval("return redis.call('get', 'k')", 0) is None
     rc.config_set("replica-read-only", "no")
     assert rc.set("k", "v")
     assert rc.get("k") == "v"
@@ -152,8 +158,9 @@ def test_info_and_role(master, replica):
     assert role[:4] == ["slave", "127.0.0.1", master.port, "connected"]
     assert role[4] == i["slave_repl_offset"]
     assert rc.execute_command("REPLICAOF", "127.0.0.1", str(master.port)) == "OK Already connected to specified master"
-    mroles = master.client().execute_command("ROLE")
-    assert mroles[0] == "master" and len(mroles[2]) == 1 and int(mroles[2][0][1]) == replica.port
+    mc = master.client()
+    assert wait_until(lambda: len(mc.execute_command("ROLE")[2]) == 1)
+    assert int(mc.execute_command("ROLE")[2][0][1]) == replica.port  # REPLCONF listening-port
 
 
 def test_replicaof_errors(replica):
@@ -237,3 +244,20 @@ def test_replicaof_directive_and_rewrite(master, start_server, tmp_path):
     rc.config_rewrite()
     with open(replica.config_path) as f:
         assert "replicaof 127.0.0.1 %d\n" % master.port in f.readlines()
+
+
+def test_applied_writes_reach_the_replica_aof(master, start_server):
+    replica = start_server(args=["--appendonly", "yes", "--enable-debug-command", "yes"])
+    mc = master.client()
+    mc.set("before", "1")
+    rc = attach(replica, master)
+    mc.set("after", "2")
+    mc.hset("h", "f", "v")
+    assert wait_until(lambda: in_sync(mc, rc))
+    # The full resync started an AOF rewrite from the new dataset: wait for it to be on disk.
+    assert wait_until(lambda: (lambda p: p["aof_rewrites"] >= 1 and not p["aof_rewrite_in_progress"]
+                               and not p["aof_rewrite_scheduled"])(rc.info("persistence")))
+    digest = rc.execute_command("DEBUG", "DIGEST")
+    assert rc.execute_command("DEBUG", "LOADAOF") == "OK"  # reloads the dataset from the AOF files
+    assert rc.execute_command("DEBUG", "DIGEST") == digest
+    assert rc.get("before") == "1" and rc.get("after") == "2"
