@@ -261,3 +261,41 @@ def test_applied_writes_reach_the_replica_aof(master, start_server):
     assert rc.execute_command("DEBUG", "LOADAOF") == "OK"  # reloads the dataset from the AOF files
     assert rc.execute_command("DEBUG", "DIGEST") == digest
     assert rc.get("before") == "1" and rc.get("after") == "2"
+
+
+@pytest.mark.parametrize("user", [None, "repl"])
+def test_masterauth(tmp_path, start_server, user):
+    master = ServerProcess(tmp_path / "authmaster", binary=REDIS_SERVER,
+                           args=["--repl-diskless-sync-delay", "0", "--requirepass", "secret"]).start()
+    try:
+        mc = master.client(password="secret")
+        mc.acl_setuser("repl", enabled=True, passwords=["+replpass"], commands=["+psync", "+replconf", "+ping"])
+        mc.set("k", "v")
+        replica = start_server(args=["--replica-announce-ip", "127.0.0.9"])
+        rc = replica.client()
+        if user:
+            rc.config_set("masteruser", user)
+            rc.config_set("masterauth", "replpass")
+        else:
+            rc.config_set("masterauth", "secret")
+        rc.execute_command("REPLICAOF", "127.0.0.1", str(master.port))
+        assert wait_until(lambda: link_up(rc), limit=20), replica.output()
+        assert wait_until(lambda: rc.get("k") == "v")
+        assert wait_until(lambda: "slave0" in mc.info("replication"))
+        assert mc.info("replication")["slave0"]["ip"] == "127.0.0.9"  # REPLCONF ip-address
+    finally:
+        master.stop()
+
+
+def test_wrong_masterauth_keeps_the_link_down(tmp_path, start_server):
+    master = ServerProcess(tmp_path / "authmaster", binary=REDIS_SERVER, args=["--requirepass", "secret"]).start()
+    try:
+        replica = start_server(args=["--masterauth", "wrong"])
+        rc = replica.client()
+        rc.execute_command("REPLICAOF", "127.0.0.1", str(master.port))
+        # The master refuses the AUTH; the replica logs it and keeps retrying without ever syncing.
+        assert wait_until(lambda: replica.output().count("Unable to AUTH to MASTER: -WRONGPASS") >= 2, limit=20)
+        assert info(rc)["master_link_status"] == "down"
+        assert master.client(password="secret").info("stats")["sync_full"] == 0
+    finally:
+        master.stop()
