@@ -15,6 +15,7 @@
 #include "net/client_memory.h"
 #include "net/connection.h"
 #include "pubsub/pubsub.h"
+#include "replication/replica.h"
 #include "server/config.h"
 #include "server/server.h"
 #include "server/version.h"
@@ -38,6 +39,7 @@ constexpr std::string_view kBadName = "ERR Client names cannot contain spaces, n
 // The flags field of CLIENT LIST.
 std::string ClientFlags(const Client& c) {
   std::string f;
+  if (c.Has(kClientMaster)) f += 'M';
   if (c.Has(kClientMulti)) f += 'x';
   if (c.Has(kClientBlocked)) f += 'b';
   if (c.Has(kClientPubSub)) f += 'P';
@@ -74,7 +76,7 @@ std::string ClientInfoLine(const Client& c, CmdArgs running) {
       SubscriptionCount(c, kSubChannel), SubscriptionCount(c, kSubPattern), SubscriptionCount(c, kSubShard),
       c.Has(kClientMulti) ? static_cast<int64_t>(c.multi_queue.size()) : -1, qbuf, qcap - qbuf, argv_mem,
       c.multi_queue.MemoryBytes(), qcap, qbuf, obuf, obuf > ocap ? obuf : 0, ClientMemoryUsage(c), cmd,
-      c.user->name, TrackingRedirect(c), c.reply.resp());
+      c.Has(kClientMaster) ? "(superuser)" : c.user->name, TrackingRedirect(c), c.reply.resp());
 }
 
 namespace {
@@ -198,16 +200,18 @@ void ClientSetinfoCmd(Client& c, CmdArgs args) {
 
 void ClientListCmd(Client& c, CmdArgs args) {
   std::vector<uint64_t> ids;
-  bool normal_only = false, pubsub_only = false, none = false;
+  bool normal_only = false, pubsub_only = false, master_only = false, none = false;
   for (size_t j = 2; j < args.size(); ++j) {
     if (Is(args[j], "TYPE") && j + 1 < args.size()) {
       std::string_view t = args[++j];
-      normal_only = pubsub_only = none = false;
+      normal_only = pubsub_only = master_only = none = false;
       if (Is(t, "normal")) {
         normal_only = true;  // MONITOR clients count as normal, as in Redis
       } else if (Is(t, "pubsub")) {
         pubsub_only = true;
-      } else if (Is(t, "master") || Is(t, "replica") || Is(t, "slave")) {
+      } else if (Is(t, "master")) {
+        master_only = true;
+      } else if (Is(t, "replica") || Is(t, "slave")) {
         none = true;  // no such clients yet
       } else {
         return c.reply.Error(fmt::format("ERR Unknown client type '{}'", t));
@@ -225,7 +229,9 @@ void ClientListCmd(Client& c, CmdArgs args) {
   std::vector<const Client*> sel;
   if (!none) {
     for (auto& [id, cl] : Srv().clients) {
-      if ((normal_only && cl->Has(kClientPubSub)) || (pubsub_only && !cl->Has(kClientPubSub))) continue;
+      if ((normal_only && cl->Has(kClientPubSub | kClientMaster)) || (pubsub_only && !cl->Has(kClientPubSub)) ||
+          (master_only && !cl->Has(kClientMaster)))
+        continue;
       if (ids.empty() || std::find(ids.begin(), ids.end(), id) != ids.end()) sel.push_back(cl);
     }
   }
@@ -244,7 +250,8 @@ void ClientInfoCmd(Client& c, CmdArgs args) { c.reply.Verbatim(ClientInfoLine(c,
 void ClientKillCmd(Client& c, CmdArgs args) {
   std::string_view addr, laddr, user;
   uint64_t id = 0;
-  bool skipme = true, old_form = args.size() == 3, type_filter = false, type_none = false, type_pubsub = false;
+  bool skipme = true, old_form = args.size() == 3, type_filter = false, type_none = false, type_pubsub = false,
+       type_master = false;
   if (old_form) {
     addr = args[2];
     skipme = false;
@@ -258,8 +265,10 @@ void ClientKillCmd(Client& c, CmdArgs args) {
         id = static_cast<uint64_t>(v);
       } else if (Is(opt, "TYPE")) {
         type_filter = true;
-        type_none = type_pubsub = false;
-        if (Is(val, "master") || Is(val, "replica") || Is(val, "slave"))
+        type_none = type_pubsub = type_master = false;
+        if (Is(val, "master"))
+          type_master = true;
+        else if (Is(val, "replica") || Is(val, "slave"))
           type_none = true;
         else if (Is(val, "pubsub"))
           type_pubsub = true;
@@ -287,7 +296,7 @@ void ClientKillCmd(Client& c, CmdArgs args) {
   std::vector<Client*> victims;
   if (!type_none) {
     for (auto& [cid, cl] : Srv().clients) {
-      if (type_filter && cl->Has(kClientPubSub) != type_pubsub) continue;
+      if (type_filter && (cl->Has(kClientPubSub) != type_pubsub || cl->Has(kClientMaster) != type_master)) continue;
       if (!addr.empty() && cl->addr != addr) continue;
       if (!laddr.empty() && cl->laddr != laddr) continue;
       if (id && cl->id != id) continue;
@@ -302,6 +311,8 @@ void ClientKillCmd(Client& c, CmdArgs args) {
     ++killed;
     if (v == &c) {
       c.flags |= kClientCloseAfterReply;  // the reply still goes out, then the connection closes
+    } else if (v->Has(kClientMaster)) {
+      KillMasterClient();
     } else if (v->conn) {
       v->conn->Close();
     }

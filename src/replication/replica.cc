@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "acl/acl.h"
 #include "commands/client_info.h"
 #include "commands/cmd_util.h"
 #include "commands/dispatcher.h"
@@ -72,6 +73,8 @@ class Link : public std::enable_shared_from_this<Link> {
     asio::error_code ec;
     resolver_.cancel();
     sock_.close(ec);
+    if (master_registered_) UnregisterClient(*master_);
+    master_registered_ = false;
   }
   void Send(std::string_view data);
   // REPLCONF ACK <applied offset>.
@@ -122,6 +125,7 @@ class Link : public std::enable_shared_from_this<Link> {
   int64_t new_offset_ = 0;
   // Command stream.
   std::unique_ptr<Client> master_;
+  bool master_registered_ = false;  // master_ is in Srv().clients
   size_t executed_ = 0;  // bytes at the start of in_ already run (an open transaction's)
   RespParser parser_;
   std::vector<std::string_view> argv_;
@@ -446,11 +450,17 @@ bool Link::LoadSnapshot() {
 
 void Link::BecomeConnected() {
   master_ = std::make_unique<Client>();
+  RegisterClient(*master_);  // listed by CLIENT LIST (flags=M), CLIENT KILL TYPE MASTER drops the link
+  master_registered_ = true;
   master_->flags |= kClientMaster;
   master_->SelectDb(g.master_db);
+  master_->user = acl::UnrestrictedUser();
   master_->authenticated = true;
-  master_->addr = fmt::format("{}:{}", g.host, g.port);
-  master_->ctime_ms = master_->last_interaction_ms = Srv().now_ms;
+  master_->fd = sock_.native_handle();
+  asio::error_code ec;
+  auto remote = sock_.remote_endpoint(ec), local = sock_.local_endpoint(ec);
+  master_->addr = fmt::format("{}:{}", remote.address().to_string(), remote.port());
+  master_->laddr = fmt::format("{}:{}", local.address().to_string(), local.port());
   parser_.Reset();
   g.state = LinkState::kConnected;
   step_ = Step::kStream;
@@ -667,6 +677,10 @@ void ReplicaOfNoOne(const Client& by) {
   LogWarning("Setting secondary replication ID to {}, valid up to offset: {}. New replication ID is {}", r.replid2,
              r.second_replid_offset, r.replid);
   LogNotice("MASTER MODE enabled (user request from '{}')", ClientInfoLine(by));
+}
+
+void KillMasterClient() {
+  if (g.state == LinkState::kConnected) LinkLost(true);
 }
 
 void StartReplicationFromConfig() {

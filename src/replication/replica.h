@@ -26,6 +26,8 @@ bool ReplicaOfMaster(const std::string& host, int port, const Client& by);
 // REPLICAOF NO ONE: becomes a master; the master's replid becomes replid2 (valid up to offset + 1) and a new
 // replid is drawn. Nothing happens when this server is a master already.
 void ReplicaOfNoOne(const Client& by);
+// CLIENT KILL of the master client: the link drops (and reconnects at once, asking for a partial resync).
+void KillMasterClient();
 // Start-up: begins replicating Cfg().replicaof when it names a master.
 void StartReplicationFromConfig();
 

@@ -299,3 +299,17 @@ def test_wrong_masterauth_keeps_the_link_down(tmp_path, start_server):
         assert master.client(password="secret").info("stats")["sync_full"] == 0
     finally:
         master.stop()
+
+
+def test_master_client_listed_and_killable(master, replica):
+    mc = master.client()
+    rc = attach(replica, master)
+    listed = rc.execute_command("CLIENT", "LIST", "TYPE", "master")
+    assert "addr=127.0.0.1:%d " % master.port in listed and " flags=M " in listed and "user=(superuser)" in listed
+    assert "flags=M" not in rc.execute_command("CLIENT", "LIST", "TYPE", "normal")
+    partial_before = mc.info("stats")["sync_partial_ok"]
+    assert rc.execute_command("CLIENT", "KILL", "TYPE", "master") == 1
+    mc.set("k", "v")
+    assert wait_until(lambda: mc.info("stats")["sync_partial_ok"] > partial_before, limit=20), replica.output()
+    assert wait_until(lambda: link_up(rc) and in_sync(mc, rc))
+    assert rc.get("k") == "v"
