@@ -421,9 +421,10 @@ bool RdbLoadAtStartup() {
   return false;
 }
 
-bool RdbLoadFile(const std::string& path, std::string* err, bool keep_expired) {
+bool RdbLoadFile(const std::string& path, std::string* err, bool keep_expired,
+                 const std::function<void(size_t)>& progress) {
   bool missing;
-  return LoadFile(path, &missing, err, {}, false, keep_expired);
+  return LoadFile(path, &missing, err, progress, false, keep_expired);
 }
 
 bool RdbShutdown(bool save) {

@@ -56,8 +56,10 @@ struct RdbLoadOptions {
 bool RdbLoadImage(std::string_view data, std::string* err, const RdbLoadOptions& opts = {});
 
 // Loads the RDB file at path into the databases (a replica's full resync: keys already expired are kept, the
-// master deletes them). False with *err (Redis' log line) when it cannot be read or is corrupt.
-bool RdbLoadFile(const std::string& path, std::string* err, bool keep_expired);
+// master deletes them), answering -LOADING meanwhile as at start-up; progress is called as RdbLoadOptions says.
+// False with *err (Redis' log line) when it cannot be read or is corrupt.
+bool RdbLoadFile(const std::string& path, std::string* err, bool keep_expired,
+                 const std::function<void(size_t)>& progress);
 
 // SAVE: writes dir/dbfilename synchronously; logs and returns false on failure.
 bool RdbSave();

@@ -17,6 +17,7 @@
 #include "commands/dispatcher.h"
 #include "net/client.h"
 #include "net/listener.h"
+#include "net/poller.h"
 #include "persistence/aof.h"
 #include "persistence/rdb.h"
 #include "protocol/resp_parser.h"
@@ -428,7 +429,15 @@ bool Link::LoadSnapshot() {
   for (auto& db : Srv().dbs) db->Clear(Cfg().replica_lazy_flush);
   LogNotice("MASTER <-> REPLICA sync: Loading DB in memory");
   std::string err;
-  if (!RdbLoadFile(target, &err, /*keep_expired=*/true)) {
+  // Clients are served between chunks (most commands get -LOADING), as Redis' processEventsWhileBlocked; the
+  // link itself is not read meanwhile.
+  auto serve_clients = [](size_t) {
+    UpdateClock();
+    g.last_io_ms = Srv().now_ms;
+    AcceptWaitingConnections();
+    PollerServeWhileBusy();
+  };
+  if (!RdbLoadFile(target, &err, /*keep_expired=*/true, serve_clients)) {
     LogWarning("{}", err);
     LogWarning("Failed trying to load the MASTER synchronization DB from disk, check server logs.");
     if (aof_on && !AofEnable()) LogWarning("Failed enabling the AOF after successful master synchronization!");

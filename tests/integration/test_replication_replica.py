@@ -313,3 +313,17 @@ def test_master_client_listed_and_killable(master, replica):
     assert wait_until(lambda: mc.info("stats")["sync_partial_ok"] > partial_before, limit=20), replica.output()
     assert wait_until(lambda: link_up(rc) and in_sync(mc, rc))
     assert rc.get("k") == "v"
+
+
+def test_clients_get_loading_while_the_snapshot_loads(master, start_server):
+    mc = master.client()
+    mc.execute_command("DEBUG", "POPULATE", "2000")
+    # 1 ms per key: the load takes about two seconds, with clients served every KB.
+    replica = start_server(args=["--key-load-delay", "1000", "--loading-process-events-interval-bytes", "1024"])
+    rc = replica.client()
+    rc.execute_command("REPLICAOF", "127.0.0.1", str(master.port))
+    assert wait_until(lambda: rc.info("persistence")["loading"] == 1), replica.output()
+    with pytest.raises(redis.BusyLoadingError):
+        rc.get("key:1")
+    assert wait_until(lambda: link_up(rc), limit=30)
+    assert rc.dbsize() == 2000
