@@ -242,9 +242,11 @@ void DispatchOne(Client& c, CmdArgs argv) {
     ++cmd->rejected_calls;
     return;
   }
-  // -MISCONF after a failed background save or AOF write (Redis' writeCommandsDeniedByDiskError).
+  // -MISCONF after a failed background save or AOF write (Redis' writeCommandsDeniedByDiskError); a replica
+  // applies its master's writes anyway.
   bool rdb_error = RdbWritesRefused();
-  if ((rdb_error || AofWritesRefused()) && ((cmd->flags & kCmdWrite) || cmd->name == "ping")) {
+  if ((rdb_error || AofWritesRefused()) && ((cmd->flags & kCmdWrite) || cmd->name == "ping") &&
+      !c.Has(kClientMaster)) {
     Reject(c, cmd, rdb_error ? std::string(err::kMisconf)
                              : fmt::format(fmt::runtime(err::kAofMisconf), Aof().last_write_error));
     return;

@@ -111,7 +111,7 @@ class Link : public std::enable_shared_from_this<Link> {
 
   asio::ip::tcp::socket sock_;
   asio::ip::tcp::resolver resolver_;
-  char chunk_[16 * 1024];
+  char chunk_[64 * 1024];
   std::string in_;
   std::string out_, writing_buf_;
   bool writing_ = false;
@@ -516,6 +516,7 @@ bool Link::ApplyStream() {
     }
   }
   if (!Current()) return false;
+  if (AofHasPending()) AofWritePending();  // as Redis' beforeSleep: the applied writes reach the AOF now
   g.master_db = master_->db_index();
   in_.erase(0, applied);
   executed_ -= applied;
