@@ -327,3 +327,41 @@ def test_clients_get_loading_while_the_snapshot_loads(master, start_server):
         rc.get("key:1")
     assert wait_until(lambda: link_up(rc), limit=30)
     assert rc.dbsize() == 2000
+
+
+def test_switching_masters_resyncs_fully(master, replica, tmp_path):
+    other = ServerProcess(tmp_path / "other", binary=REDIS_SERVER,
+                          args=["--repl-diskless-sync-delay", "0", "--enable-debug-command", "yes"]).start()
+    try:
+        mc, oc = master.client(), other.client()
+        mc.set("from", "first")
+        oc.set("from", "second")
+        oc.set("only", "second")
+        rc = attach(replica, master)
+        assert wait_until(lambda: in_sync(mc, rc))
+        rc = attach(replica, other)
+        assert wait_until(lambda: in_sync(oc, rc)), replica.output()
+        assert rc.get("from") == "second" and rc.get("only") == "second"
+        assert info(rc)["master_port"] == other.port
+        assert oc.info("stats")["sync_full"] == 1
+    finally:
+        other.stop()
+
+
+def test_master_restart_means_full_resync(tmp_path, replica):
+    args = ["--repl-diskless-sync-delay", "0", "--enable-debug-command", "yes"]
+    master = ServerProcess(tmp_path / "m1", binary=REDIS_SERVER, args=args).start()
+    try:
+        master.client().set("k", "old")
+        rc = attach(replica, master)
+        assert wait_until(lambda: rc.get("k") == "old")
+        old_id = info(rc)["master_replid"]
+        master.stop()
+        assert wait_until(lambda: info(rc)["master_link_status"] == "down")
+        master = ServerProcess(tmp_path / "m2", binary=REDIS_SERVER, args=args, port=master.port).start()
+        master.client().set("k", "new")
+        assert wait_until(lambda: link_up(rc) and rc.get("k") == "new", limit=20), replica.output()
+        assert info(rc)["master_replid"] != old_id
+        assert wait_until(lambda: in_sync(master.client(), rc))
+    finally:
+        master.stop()
