@@ -47,7 +47,7 @@ struct ReplicaState {
   int64_t reploff = 0, read_reploff = 0;
   int master_db = 0;  // the database the master's stream has selected (kept across a partial resync)
   bool has_cached = false;
-  int64_t down_since_s = 0;   // when the link went down (0: never up since REPLICAOF)
+  int64_t down_since_s = 0;   // when the synced link last went down (0: never)
   int64_t last_io_ms = 0;     // last data from the master (handshake, transfer, stream)
   int64_t transfer_size = -1, transfer_read = 0;  // the snapshot being received (-1: no header yet, 0: EOF mark)
   bool applying = false;
@@ -60,7 +60,8 @@ int64_t NowS() { return Srv().now_ms / 1000; }
 bool IsErrorLine(const std::string& line) { return !line.empty() && line[0] == '-'; }
 
 void StartConnect();
-void LinkLost(bool connected);
+// Drops the link after an error or timeout: a synced link reconnects at once, an attempt on the next cron.
+void LinkLost();
 
 // One connection to the master: handshake, snapshot transfer, then the command stream.
 class Link : public std::enable_shared_from_this<Link> {
@@ -314,10 +315,6 @@ bool Link::OnPsyncReply(const std::string& line) {
     new_replid_ = id;
     new_offset_ = off;
     LogNotice("Full resync from master: {}:{}", new_replid_, new_offset_);
-    if (g.has_cached) {
-      LogNotice("Discarding previously cached master state.");
-      g.has_cached = false;
-    }
     g.state = LinkState::kTransfer;
     g.transfer_size = -1;
     g.transfer_read = 0;
@@ -405,8 +402,8 @@ bool Link::ReceiveBulk() {
     return Fail();
   }
   if (!LoadSnapshot()) return false;
-  // In EOF mode the master waits for this first ACK to start the stream.
-  SendAck();
+  // In EOF mode the master waits for a first ACK to start the stream.
+  if (!eof_mark_.empty()) SendAck();
   return ApplyStream();
 }
 
@@ -422,6 +419,10 @@ bool Link::LoadSnapshot() {
                strerror(errno));
     unlink(tmp_name_.c_str());
     return Fail();
+  }
+  if (g.has_cached) {
+    LogNotice("Discarding previously cached master state.");
+    g.has_cached = false;
   }
   bool aof_on = Cfg().appendonly;
   if (aof_on) AofDisable();  // the AOF is written again from the new dataset (Redis' restartAOFAfterSYNC)
@@ -533,31 +534,25 @@ void Link::CloseTemp(bool remove) {
 
 bool Link::Fail() {
   if (!Current()) return false;
-  bool was_connected = step_ == Step::kStream;
-  Stop();
-  LinkLost(was_connected);
+  LinkLost();
   return false;
 }
 
-// The state of a master that is not connected (now) is kept for PSYNC.
-void CacheMaster() {
-  LogNotice("Caching the disconnected master state.");
-  g.has_cached = true;
-}
-
+// Closes the current link (or connection attempt). A synced master's replid and offset are kept for PSYNC.
 void DropLink() {
   if (!g.link) return;
   std::shared_ptr<Link> link = std::move(g.link);
   link->Stop();
+  if (g.state != LinkState::kConnected) return;
+  LogWarning("Connection with master lost.");
+  LogNotice("Caching the disconnected master state.");
+  g.has_cached = true;
+  g.down_since_s = NowS();
 }
 
-void LinkLost(bool connected) {
+void LinkLost() {
+  bool connected = g.state == LinkState::kConnected;
   DropLink();
-  if (connected) {
-    LogWarning("Connection with master lost.");
-    CacheMaster();
-    g.down_since_s = NowS();
-  }
   g.state = LinkState::kConnect;
   if (connected && !g.host.empty()) {
     // Reconnect at once rather than in a second: the master's backlog may not keep our offset for long.
@@ -583,20 +578,20 @@ void Cron() {
     case LinkState::kHandshake:
       if (idle_s > timeout) {
         LogWarning("Timeout connecting to the MASTER...");
-        LinkLost(false);
+        LinkLost();
       }
       break;
     case LinkState::kTransfer:
       if (idle_s > timeout) {
         LogWarning("Timeout receiving bulk data from MASTER... If the problem persists try to set the "
                    "'repl-timeout' parameter in redis.conf to a larger value.");
-        LinkLost(false);
+        LinkLost();
       }
       break;
     case LinkState::kConnected:
       if (idle_s > timeout) {
         LogWarning("MASTER timeout: no data nor PING received...");
-        LinkLost(true);
+        LinkLost();
       } else {
         g.link->SendAck();
       }
@@ -623,10 +618,6 @@ void ScheduleCron() {
 // Points the replica at host:port and connects (Redis' replicationSetMaster).
 void SetMaster(const std::string& host, int port) {
   bool was_master = g.host.empty();
-  if (g.state == LinkState::kConnected) {
-    LogWarning("Connection with master lost.");
-    CacheMaster();
-  }
   DropLink();
   g.host = host;
   g.port = port;
@@ -641,7 +632,6 @@ void SetMaster(const std::string& host, int port) {
     g.has_cached = true;
     ScheduleCron();
   }
-  g.down_since_s = 0;
   g.state = LinkState::kConnect;
   LogNotice("Connecting to MASTER {}:{}", host, port);
   StartConnect();
@@ -666,10 +656,6 @@ bool ReplicaOfMaster(const std::string& host, int port, const Client& by) {
 
 void ReplicaOfNoOne(const Client& by) {
   if (g.host.empty()) return;
-  if (g.state == LinkState::kConnected) {
-    LogWarning("Connection with master lost.");
-    CacheMaster();
-  }
   DropLink();
   g.host.clear();
   g.port = 0;
@@ -690,7 +676,7 @@ void ReplicaOfNoOne(const Client& by) {
 }
 
 void KillMasterClient() {
-  if (g.state == LinkState::kConnected) LinkLost(true);
+  if (g.state == LinkState::kConnected) LinkLost();
 }
 
 void StartReplicationFromConfig() {

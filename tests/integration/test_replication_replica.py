@@ -2,7 +2,9 @@
 redis-server) through REPLICAOF: full resync (disk-based and diskless RDB transfer), the command stream, partial
 resync after a dropped link, read-only replica behaviour, INFO/ROLE, and promotion with REPLICAOF NO ONE."""
 
+import os
 import signal
+import socket
 
 import pytest
 import redis
@@ -365,3 +367,105 @@ def test_master_restart_means_full_resync(tmp_path, replica):
         assert wait_until(lambda: in_sync(master.client(), rc))
     finally:
         master.stop()
+
+
+class FakeMaster:
+    """A listening socket that plays a master's side of the handshake step by step, recording what it receives."""
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(1)
+        self.port = self.sock.getsockname()[1]
+        self.conn = None
+
+    def accept(self):
+        self.sock.settimeout(10)
+        self.conn, _ = self.sock.accept()
+        self.conn.settimeout(10)
+
+    def expect(self, *commands):
+        """Reads until the given commands (as RESP multibulk) arrived; returns the bytes."""
+        want = b"".join(b"*%d\r\n" % len(c) + b"".join(b"$%d\r\n%s\r\n" % (len(a), a) for a in c)
+                        for c in ([x.encode() if isinstance(x, str) else x for x in cmd] for cmd in commands))
+        got = b""
+        while len(got) < len(want):
+            chunk = self.conn.recv(65536)
+            if not chunk:
+                break
+            got += chunk
+        assert got == want
+        return got
+
+    def send(self, data):
+        self.conn.sendall(data)
+
+    def close(self):
+        if self.conn:
+            self.conn.close()
+        self.sock.close()
+
+
+def rdb_of_one_key(workdir):
+    """An RDB image holding a = "1", written by a throwaway Redis."""
+    srv = ServerProcess(workdir, binary=REDIS_SERVER).start()
+    try:
+        c = srv.client()
+        c.set("a", "1")
+        c.save()
+    finally:
+        srv.stop()
+    with open(os.path.join(str(workdir), "dump.rdb"), "rb") as f:
+        return f.read()
+
+
+def test_handshake_bytes_and_sync_states(replica, tmp_path):
+    rdb = rdb_of_one_key(tmp_path / "rdbmaker")
+    rc = replica.client()
+    own = info(rc)
+    fake = FakeMaster()
+    try:
+        rc.execute_command("REPLICAOF", "127.0.0.1", str(fake.port))
+        fake.accept()
+        fake.expect(["PING"])
+        assert rc.execute_command("ROLE")[3] == "handshake"
+        fake.send(b"+PONG\r\n")
+        fake.expect(["REPLCONF", "listening-port", str(replica.port)], ["REPLCONF", "capa", "eof", "capa", "psync2"])
+        fake.send(b"+OK\r\n+OK\r\n")
+        # No cached master: the replica offers its own history.
+        fake.expect(["PSYNC", own["master_replid"], str(own["master_repl_offset"] + 1)])
+        replid = "abcdef0123" * 4
+        fake.send(b"\n+FULLRESYNC %s 100\r\n\n\n" % replid.encode())
+        assert wait_until(lambda: rc.execute_command("ROLE")[3] == "sync")
+        i = info(rc)
+        assert i["master_sync_in_progress"] == 1 and i["master_link_status"] == "down"
+        fake.send(b"$%d\r\n" % len(rdb) + rdb[:10])
+        assert wait_until(lambda: info(rc).get("master_sync_read_bytes") == 10)
+        i = info(rc)
+        assert i["master_sync_total_bytes"] == len(rdb) and i["master_sync_left_bytes"] == len(rdb) - 10
+        set_b = b"*3\r\n$3\r\nSET\r\n$1\r\nb\r\n$1\r\n2\r\n"
+        fake.send(rdb[10:] + set_b)
+        assert wait_until(lambda: link_up(rc))
+        assert wait_until(lambda: rc.get("b") == "2")
+        assert rc.get("a") == "1"
+        i = info(rc)
+        assert i["master_replid"] == replid and i["slave_repl_offset"] == 100 + len(set_b)
+        getack = b"*3\r\n$8\r\nREPLCONF\r\n$6\r\nGETACK\r\n$1\r\n*\r\n"
+        fake.send(getack)
+        acks = b""
+        off = str(100 + len(set_b)).encode()
+        want = b"*3\r\n$8\r\nREPLCONF\r\n$3\r\nACK\r\n$%d\r\n%s\r\n" % (len(off), off)
+        while want not in acks:  # the per-second ACKs may come first
+            acks += fake.conn.recv(65536)
+        offset = 100 + len(set_b) + len(getack)
+        assert wait_until(lambda: info(rc)["slave_repl_offset"] == offset)
+        # A transaction counts in the applied offset once its EXEC ran.
+        multi = b"*1\r\n$5\r\nMULTI\r\n" + b"*2\r\n$4\r\nINCR\r\n$1\r\nn\r\n"
+        fake.send(multi)
+        assert wait_until(lambda: info(rc)["slave_read_repl_offset"] == offset + len(multi))
+        assert info(rc)["slave_repl_offset"] == offset and rc.get("n") is None
+        fake.send(b"*1\r\n$4\r\nEXEC\r\n")
+        assert wait_until(lambda: info(rc)["slave_repl_offset"] == offset + len(multi) + 14)
+        assert rc.get("n") == "1"
+    finally:
+        fake.close()
