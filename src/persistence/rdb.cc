@@ -20,6 +20,8 @@
 #include "persistence/fork_child.h"
 #include "persistence/mapped_file.h"
 #include "persistence/rdb_value.h"
+#include "replication/replica.h"
+#include "replication/replication.h"
 #include "server/config.h"
 #include "server/log.h"
 #include "server/memory.h"
@@ -155,6 +157,13 @@ bool RdbWriteDataset(int fd, std::string* err, bool aof_base) {
   AuxField(w, "redis-bits", 64);
   AuxField(w, "ctime", Srv().now_ms / 1000);
   AuxField(w, "used-mem", static_cast<int64_t>(ReadMemoryStats().allocated));
+  // A replica records where it is in its master's history (Redis' rdbPopulateSaveInfo), to resync partially
+  // after a restart.
+  if (int stream_db; ReplicaSaveInfo(&stream_db)) {
+    AuxField(w, "repl-stream-db", stream_db);
+    AuxField(w, "repl-id", Repl().replid);
+    AuxField(w, "repl-offset", Repl().master_repl_offset);
+  }
   AuxField(w, "aof-base", aof_base ? 1 : 0);
   for (RdbOpcodeSaveFn fn : g_opcode_savers) fn(w);
   bool failed = false;
@@ -211,6 +220,8 @@ bool RdbLoadImage(std::string_view data, std::string* err, const RdbLoadOptions&
   size_t interval = static_cast<size_t>(std::max<int64_t>(cfg.loading_process_events_interval_bytes, 1024));
   size_t next_progress = interval;
   std::string key, aux_val;
+  g_state.loaded_repl_id.clear();
+  g_state.loaded_repl_offset = g_state.loaded_repl_stream_db = -1;
   for (;;) {
     if (progress && r.offset() >= next_progress) {
       g_state.loading_loaded_bytes = r.offset();
@@ -266,6 +277,12 @@ bool RdbLoadImage(std::string_view data, std::string* err, const RdbLoadOptions&
           LogNotice("RDB memory usage when created {:.2f} Mb", strtoll(aux_val.c_str(), nullptr, 10) / (1024.0 * 1024));
         } else if (key == "aof-base" && strtoll(aux_val.c_str(), nullptr, 10) != 0) {
           LogNotice("RDB is base AOF");
+        } else if (key == "repl-id" && aux_val.size() == 40) {
+          g_state.loaded_repl_id = aux_val;
+        } else if (key == "repl-offset") {
+          g_state.loaded_repl_offset = strtoll(aux_val.c_str(), nullptr, 10);
+        } else if (key == "repl-stream-db") {
+          g_state.loaded_repl_stream_db = strtoll(aux_val.c_str(), nullptr, 10);
         }
         continue;
       }

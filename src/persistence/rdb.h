@@ -20,6 +20,10 @@ struct RdbState {
   int64_t loading_start_s = 0;
   uint64_t loading_total_bytes = 0, loading_loaded_bytes = 0;
   uint64_t last_load_keys_loaded = 0, last_load_keys_expired = 0;
+  // The replication info (aux fields repl-id, repl-offset, repl-stream-db) of the last image loaded; empty id
+  // or -1 when it had none.
+  std::string loaded_repl_id;
+  int64_t loaded_repl_offset = -1, loaded_repl_stream_db = -1;
   // Saving.
   pid_t child_pid = -1;
   int child_cow_fd = -1;

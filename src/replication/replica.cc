@@ -682,7 +682,20 @@ void KillMasterClient() {
 void StartReplicationFromConfig() {
   const ReplicaOf& ro = Cfg().replicaof;
   if (ro.host.empty()) return;
+  const RdbState& rdb = Rdb();
+  if (!rdb.loaded_repl_id.empty() && rdb.loaded_repl_offset >= 0 && rdb.loaded_repl_stream_db >= 0 &&
+      rdb.loaded_repl_stream_db < static_cast<int64_t>(Srv().dbs.size())) {
+    Repl().replid = rdb.loaded_repl_id;
+    Repl().master_repl_offset = rdb.loaded_repl_offset;
+    g.master_db = static_cast<int>(rdb.loaded_repl_stream_db);
+  }
   SetMaster(ro.host, static_cast<int>(ro.port));
+}
+
+bool ReplicaSaveInfo(int* stream_db) {
+  if (g.host.empty() || (g.state != LinkState::kConnected && !g.has_cached)) return false;
+  *stream_db = g.master_db;
+  return true;
 }
 
 void AppendReplicaInfo(std::string* out) {

@@ -28,8 +28,13 @@ bool ReplicaOfMaster(const std::string& host, int port, const Client& by);
 void ReplicaOfNoOne(const Client& by);
 // CLIENT KILL of the master client: the link drops (and reconnects at once, asking for a partial resync).
 void KillMasterClient();
-// Start-up: begins replicating Cfg().replicaof when it names a master.
+// Start-up: begins replicating Cfg().replicaof when it names a master, offering the replication ID and offset the
+// loaded RDB file recorded (Rdb().loaded_repl_*) for a partial resync.
 void StartReplicationFromConfig();
+
+// True when an RDB saved now records the replication position (aux fields repl-id / repl-offset from Repl(), and
+// *stream_db, the master stream's selected database): on a replica that synced with its master.
+bool ReplicaSaveInfo(int* stream_db);
 
 // INFO replication's replica lines, from master_host to replica_announced.
 void AppendReplicaInfo(std::string* out);

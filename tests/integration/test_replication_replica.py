@@ -469,3 +469,26 @@ def test_handshake_bytes_and_sync_states(replica, tmp_path):
         assert rc.get("n") == "1"
     finally:
         fake.close()
+
+
+def test_restarted_replica_resyncs_partially(master, start_server):
+    mc = master.client()
+    mc.set("a", "1")
+    conf = "replicaof 127.0.0.1 %d\nsave \"\"\nenable-debug-command yes\n" % master.port
+    replica = start_server(config_text=conf)
+    rc = replica.client()
+    assert wait_until(lambda: link_up(rc), limit=20), replica.output()
+    m3 = redis.Redis(port=master.port, db=3)
+    m3.set("in3", "x")  # the stream is left in db 3: the saved RDB says so
+    assert wait_until(lambda: in_sync(mc, rc))
+    with pytest.raises(redis.ConnectionError):
+        rc.execute_command("SHUTDOWN", "SAVE")
+    replica.wait_exit()
+    m3.set("while-down", "y")  # no SELECT comes before this one
+    replica.start()
+    rc = replica.client()
+    assert wait_until(lambda: link_up(rc) and in_sync(mc, rc), limit=20), replica.output()
+    assert redis.Redis(port=replica.port, db=3).get("while-down") == b"y"
+    stats = mc.info("stats")
+    assert stats["sync_full"] == 1 and stats["sync_partial_ok"] == 1
+    m3.close()
