@@ -492,3 +492,16 @@ def test_restarted_replica_resyncs_partially(master, start_server):
     stats = mc.info("stats")
     assert stats["sync_full"] == 1 and stats["sync_partial_ok"] == 1
     m3.close()
+
+
+def test_functions_reach_the_replica(master, replica):
+    mc = master.client()
+    lib = "#!lua name=lib1\nredis.register_function{function_name='get1', callback=function(keys) " \
+          "return redis.call('get', keys[1]) end, flags={'no-writes'}}"
+    mc.function_load(lib)  # in the snapshot
+    mc.set("k", "v")
+    rc = attach(replica, master)
+    assert rc.fcall_ro("get1", 1, "k") == "v"
+    mc.function_load(lib.replace("lib1", "lib2").replace("get1", "get2"))  # down the stream
+    assert wait_until(lambda: in_sync(mc, rc))
+    assert rc.fcall_ro("get2", 1, "k") == "v"
