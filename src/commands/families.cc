@@ -32,6 +32,8 @@ void RegisterAllFamilies() {
   RegisterStreamFamily(r);
   RegisterAclFamily(r);
   RegisterReplicationFamily(r);
+  RegisterClusterFamily(r);
+  RegisterModuleFamily(r);
 }
 
 }  // namespace corvid
