@@ -34,6 +34,7 @@ void RegisterAllFamilies() {
   RegisterReplicationFamily(r);
   RegisterClusterFamily(r);
   RegisterModuleFamily(r);
+  RegisterMigrateFamily(r);
 }
 
 }  // namespace corvid

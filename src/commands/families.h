@@ -32,5 +32,6 @@ void RegisterAclFamily(CommandRegistry& r);
 void RegisterReplicationFamily(CommandRegistry& r);
 void RegisterClusterFamily(CommandRegistry& r);
 void RegisterModuleFamily(CommandRegistry& r);
+void RegisterMigrateFamily(CommandRegistry& r);
 
 }  // namespace corvid
