@@ -26,6 +26,18 @@ inline constexpr std::string_view kNoPermDebug =
     "ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", you can run it from a "
     "local connection, otherwise you need to set this option in the configuration file, and then restart the "
     "server.";
+inline constexpr std::string_view kNoPermModule =
+    "ERR MODULE command not allowed. If the enable-module-command option is set to \"local\", you can run it from a "
+    "local connection, otherwise you need to set this option in the configuration file, and then restart the "
+    "server.";
+inline constexpr std::string_view kModuleLoad = "ERR Error loading the extension. Please check the server logs.";
+inline constexpr std::string_view kModuleUnloadNoSuch = "ERR Error unloading module: no such module with that name";
+inline constexpr std::string_view kMigrateKeysNeedEmptyKey =
+    "ERR When using MIGRATE KEYS option, the key argument must be set to the empty string";
+inline constexpr std::string_view kMigrateConnect = "IOERR error or timeout connecting to the client";
+inline constexpr std::string_view kMigrateWrite = "IOERR error or timeout writing to target instance";
+inline constexpr std::string_view kMigrateRead = "IOERR error or timeout reading to target instance";
+inline constexpr std::string_view kClusterDisabled = "ERR This instance has cluster support disabled";
 inline constexpr std::string_view kTimeoutNegative = "ERR timeout is negative";
 inline constexpr std::string_view kTimeoutNotFloat = "ERR timeout is not a float or out of range";
 inline constexpr std::string_view kOffsetOutOfRange = "ERR offset is out of range";

@@ -3,6 +3,7 @@
 #include <asio.hpp>
 #include <vector>
 
+#include "commands/migrate.h"
 #include "db/evict.h"
 #include "db/tracking.h"
 #include "net/client.h"
@@ -94,6 +95,7 @@ void Tick() {
     if (!saving) db->Housekeep(1000 / static_cast<int64_t>(srv.dbs.size()) + 1);
   }
   CloseTimedOutClients();
+  CloseIdleMigrateSockets();
   ResumeAfterPause();
   RdbCron();
   AofCron();
