@@ -59,7 +59,7 @@ enum ClientFlag : uint32_t {
   kClientTrackingCaching = 1u << 18,  // CLIENT CACHING YES/NO given for the next command
   kClientTrackingNoloop = 1u << 19,
   kClientTrackingBrokenRedir = 1u << 20,  // the REDIRECT client has gone
-  kClientMaster = 1u << 21,               // the link to our master: its writes are obeyed, nothing is replied
+  kClientMaster = 1u << 22,               // the link to our master: its writes are obeyed, nothing is replied
 };
 
 class Client {
