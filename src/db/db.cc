@@ -127,6 +127,7 @@ int64_t Db::GetExpire(const KeyEntry* e) {
 }
 
 void Db::SetExpire(KeyEntry* e, int64_t when_ms) {
+  if (IsReplica()) RememberReplicaKeyWithExpire(index_, e->key.view());
   if (e->val.has_expire()) {
     if (ExpireEntry* x = expires_.Find(e->key.view())) {
       x->when_ms = when_ms;
@@ -160,6 +161,14 @@ void Db::ExpireNow(KeyEntry* e) {
   NotifyKeyspaceEvent(kNotifyExpired, "expired", e->key.view(), index_);
   TrackingInvalidateKey(e->key.view(), nullptr);
   DeleteEntry(e, Cfg().lazyfree_lazy_expire);
+}
+
+bool Db::ExpireIfDue(std::string_view key) {
+  KeyEntry* e = keys_.Find(key);
+  if (!e || !e->val.has_expire()) return false;
+  if (!IsExpired(e)) return true;
+  ExpireNow(e);
+  return false;
 }
 
 KeyEntry* Db::RandomKey() {

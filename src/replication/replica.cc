@@ -8,6 +8,7 @@
 #include <asio.hpp>
 #include <cstdio>
 #include <memory>
+#include <set>
 #include <string_view>
 #include <vector>
 
@@ -52,6 +53,7 @@ struct ReplicaState {
   int64_t transfer_size = -1, transfer_read = 0;  // the snapshot being received (-1: no header yet, 0: EOF mark)
   bool applying = false;
   std::unique_ptr<asio::steady_timer> cron;
+  std::set<std::pair<int, std::string>> keys_with_expire;  // a writable replica's own keys with a TTL
 };
 
 ReplicaState& g = *new ReplicaState;  // never destroyed: its socket and timer must not outlive the event loop
@@ -664,6 +666,7 @@ void ReplicaOfNoOne(const Client& by) {
   if (g.has_cached) LogNotice("Discarding previously cached master state.");
   g.has_cached = false;
   g.state = LinkState::kNone;
+  g.keys_with_expire.clear();  // the master's active expiry takes them over
   if (g.cron) g.cron->cancel();
   // Redis' shiftReplicationId: the old history stays valid for PSYNC up to here under replid2.
   ReplicationState& r = Repl();
@@ -690,6 +693,28 @@ void StartReplicationFromConfig() {
     g.master_db = static_cast<int>(rdb.loaded_repl_stream_db);
   }
   SetMaster(ro.host, static_cast<int>(ro.port));
+}
+
+void RememberReplicaKeyWithExpire(int db, std::string_view key) {
+  if (g.applying || Cfg().replica_read_only || Rdb().loading) return;
+  g.keys_with_expire.emplace(db, std::string(key));
+}
+
+void ExpireReplicaKeys() {
+  // Each call goes on from where the previous one stopped, so a long list is covered over several ticks.
+  static std::pair<int, std::string> resume_at;
+  std::set<std::pair<int, std::string>>& keys = g.keys_with_expire;
+  int64_t deadline = MonotonicUs() + 1000;
+  auto it = keys.lower_bound(resume_at);
+  for (size_t checked = 0; checked < keys.size(); ++checked) {
+    if (it == keys.end()) it = keys.begin();
+    if (static_cast<size_t>(it->first) < Srv().dbs.size() && GetDb(it->first).ExpireIfDue(it->second))
+      ++it;
+    else
+      it = keys.erase(it);
+    if (checked % 64 == 63 && MonotonicUs() > deadline) break;
+  }
+  resume_at = it == keys.end() ? std::pair<int, std::string>() : *it;
 }
 
 bool ReplicaSaveInfo(int* stream_db) {

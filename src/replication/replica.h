@@ -7,6 +7,7 @@
 #pragma once
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace corvid {
 
@@ -19,6 +20,13 @@ bool IsReplica();
 bool ApplyingMasterStream();
 // True when the link to the master is up and synced (ROLE state "connected", master_link_status:up).
 bool MasterLinkUp();
+
+// Db::SetExpire on a replica: a writable replica's own clients' keys with a TTL are remembered, to be expired by
+// ExpireReplicaKeys (the master's keys wait for its DEL).
+void RememberReplicaKeyWithExpire(int db, std::string_view key);
+// The replica's active expiry (Redis' expireSlaveKeys), from the cron: deletes the remembered keys whose TTL
+// passed, for about a millisecond at most.
+void ExpireReplicaKeys();
 
 // REPLICAOF host port: replicates host:port from now on (dropping the current master, if any). False when it is
 // the master already replicated (nothing done). by: the client asking, for the log line.

@@ -32,8 +32,9 @@ size_t g_expire_db = 0;
 // Redis' slow active-expire cycle: sample volatile keys db by db until few are expired or time runs out.
 void ActiveExpireCycle(int64_t budget_us) {
   Server& srv = Srv();
-  // A replica's keys expire when its master's DEL arrives.
-  if (!srv.active_expire_enabled || Rdb().loading || IsReplica()) return;
+  if (!srv.active_expire_enabled || Rdb().loading) return;
+  // A replica's keys expire when its master's DEL arrives; only its own clients' keys expire here.
+  if (IsReplica()) return ExpireReplicaKeys();
   int64_t start = MonotonicUs(), deadline = start + budget_us;
   size_t ndb = srv.dbs.size();
   size_t total_sampled = 0, total_expired = 0;

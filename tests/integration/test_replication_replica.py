@@ -505,3 +505,19 @@ def test_functions_reach_the_replica(master, replica):
     mc.function_load(lib.replace("lib1", "lib2").replace("get1", "get2"))  # down the stream
     assert wait_until(lambda: in_sync(mc, rc))
     assert rc.fcall_ro("get2", 1, "k") == "v"
+
+
+def test_writable_replica_expires_its_own_keys(master, replica):
+    mc = master.client()
+    rc = attach(replica, master)
+    mc.execute_command("DEBUG", "SET-ACTIVE-EXPIRE", "0")
+    mc.set("from-master", "v", px=50)
+    assert wait_until(lambda: in_sync(mc, rc))
+    rc.config_set("replica-read-only", "no")
+    rc.set("own", "v", px=50)
+    rc.set("own-no-ttl", "v")
+    # The replica deletes its own expired key, not the master's (that waits for the master's DEL).
+    assert wait_until(lambda: rc.dbsize() == 2)
+    assert rc.exists("own-no-ttl") == 1 and rc.get("from-master") is None
+    assert mc.get("from-master") is None  # the master deletes it now and sends the DEL
+    assert wait_until(lambda: rc.dbsize() == 1)
