@@ -215,11 +215,11 @@ void StatsSection(Out& o) {
   Field(o, "instantaneous_ops_per_sec:{}", InstantaneousOpsPerSec());
   Field(o, "total_net_input_bytes:{}", st.net_input_bytes);
   Field(o, "total_net_output_bytes:{}", st.net_output_bytes);
-  Field(o, "total_net_repl_input_bytes:0");
+  Field(o, "total_net_repl_input_bytes:{}", st.net_repl_input_bytes);
   Field(o, "total_net_repl_output_bytes:0");
   Field(o, "instantaneous_input_kbps:{:.2f}", InstantaneousInputKbps());
   Field(o, "instantaneous_output_kbps:{:.2f}", InstantaneousOutputKbps());
-  Field(o, "instantaneous_input_repl_kbps:0.00");
+  Field(o, "instantaneous_input_repl_kbps:{:.2f}", InstantaneousInputReplKbps());
   Field(o, "instantaneous_output_repl_kbps:0.00");
   Field(o, "rejected_connections:{}", st.rejected_connections);
   Field(o, "sync_full:0");

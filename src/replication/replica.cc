@@ -183,7 +183,7 @@ void Link::Write() {
       self->Fail();
       return;
     }
-    Srv().stats.net_output_bytes += n;  // Redis counts the link as network traffic too
+    if (self->step_ == Step::kStream) Srv().stats.net_output_bytes += n;  // ACKs; the handshake is not counted
     self->Write();
   });
 }
@@ -201,7 +201,6 @@ void Link::Read() {
     }
     UpdateClock();
     g.last_io_ms = Srv().now_ms;
-    Srv().stats.net_input_bytes += n;
     self->in_.append(self->chunk_, n);
     if (self->Process()) self->Read();
   });
@@ -388,6 +387,8 @@ bool Link::ReceiveBulk() {
       return Fail();
     }
     g.transfer_read += static_cast<int64_t>(take);
+    // As Redis: the snapshot and the stream count as replication input, the handshake's replies not at all.
+    Srv().stats.net_repl_input_bytes += take;
     if (eof_mark_.empty()) {
       bulk_left_ -= static_cast<int64_t>(take);
     } else {
@@ -476,7 +477,7 @@ void Link::BecomeConnected() {
   parser_.Reset();
   g.state = LinkState::kConnected;
   step_ = Step::kStream;
-  g.read_reploff = g.reploff + static_cast<int64_t>(in_.size());
+  g.read_reploff = g.reploff;  // ApplyStream counts what the buffer holds
 }
 
 bool Link::ApplyStream() {
@@ -487,7 +488,9 @@ bool Link::ApplyStream() {
   lim.max_bulk_len = Cfg().proto_max_bulk_len;
   int64_t base = g.reploff;
   size_t applied = 0;
-  g.read_reploff = base + static_cast<int64_t>(in_.size());
+  int64_t read_now = base + static_cast<int64_t>(in_.size());
+  Srv().stats.net_repl_input_bytes += read_now - g.read_reploff;
+  g.read_reploff = read_now;
   while (executed_ < in_.size() && Current()) {
     size_t consumed = 0;
     RespParser::Result r = parser_.Parse(in_.data() + executed_, in_.size() - executed_, lim, &consumed);

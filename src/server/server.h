@@ -25,6 +25,7 @@ struct ServerStats {
   uint64_t keyspace_misses = 0;
   uint64_t net_input_bytes = 0;
   uint64_t net_output_bytes = 0;
+  uint64_t net_repl_input_bytes = 0;  // the snapshot and command stream read from our master
   uint64_t total_error_replies = 0;
   uint64_t unexpected_error_replies = 0;
   uint64_t dirty = 0;  // changes since the last save

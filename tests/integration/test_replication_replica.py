@@ -150,6 +150,7 @@ def test_info_and_role(master, replica):
     assert i["master_link_status"] == "up" and i["master_sync_in_progress"] == 0
     assert i["slave_priority"] == 100 and i["slave_read_only"] == 1 and i["replica_announced"] == 1
     assert i["master_replid"] == info(master.client())["master_replid"]
+    assert rc.info("stats")["total_net_repl_input_bytes"] > 0  # the snapshot at least
     keys = list(i.keys())
     order = ["role", "master_host", "master_port", "master_link_status", "master_last_io_seconds_ago",
              "master_sync_in_progress", "slave_read_repl_offset", "slave_repl_offset", "slave_priority",
