@@ -68,7 +68,7 @@ void LinkLost();
 // One connection to the master: handshake, snapshot transfer, then the command stream.
 class Link : public std::enable_shared_from_this<Link> {
  public:
-  Link() : sock_(Io()), resolver_(Io()) {}
+  Link() : sock_(Io()), resolver_(Io()), pause_timer_(Io()) {}
   ~Link() { CloseTemp(true); }
 
   void Start();
@@ -76,6 +76,7 @@ class Link : public std::enable_shared_from_this<Link> {
   void Stop() {
     asio::error_code ec;
     resolver_.cancel();
+    pause_timer_.cancel();
     sock_.close(ec);
     if (master_registered_) UnregisterClient(*master_);
     master_registered_ = false;
@@ -108,12 +109,16 @@ class Link : public std::enable_shared_from_this<Link> {
   bool LoadSnapshot();
   void BecomeConnected();
   bool ApplyStream();
+  // CLIENT PAUSE holds the master's commands back as any client's (Redis pauses its master client too): the
+  // stream is applied again once the pause ends.
+  void RetryAfterPause();
   void CloseTemp(bool remove);
   // Gives up this attempt: the cron connects again (state connect).
   bool Fail();
 
   asio::ip::tcp::socket sock_;
   asio::ip::tcp::resolver resolver_;
+  asio::steady_timer pause_timer_;  // while CLIENT PAUSE holds the stream back: looks again every 10 ms
   char chunk_[64 * 1024];
   std::string in_;
   std::string out_, writing_buf_;
@@ -501,6 +506,10 @@ bool Link::ApplyStream() {
     }
     if (r == RespParser::Result::kCommand) {
       parser_.Args(in_.data() + executed_, &argv_);
+      if (Srv().clients_paused_until_ms && (ClientIsPaused(*master_) || WriteIsPaused(*master_, argv_))) {
+        RetryAfterPause();  // parsed again then
+        break;
+      }
       if (argv_.size() == 3 && Is(argv_[0], "replconf") && Is(argv_[1], "getack")) {
         SendAck();
       } else {
@@ -528,6 +537,16 @@ bool Link::ApplyStream() {
   executed_ -= applied;
   master_->last_interaction_ms = Srv().now_ms;
   return true;
+}
+
+void Link::RetryAfterPause() {
+  auto self = shared_from_this();
+  pause_timer_.expires_after(std::chrono::milliseconds(10));
+  pause_timer_.async_wait([self](const asio::error_code& ec) {
+    if (ec || !self->Current()) return;
+    UpdateClock();
+    self->ApplyStream();
+  });
 }
 
 void Link::CloseTemp(bool remove) {

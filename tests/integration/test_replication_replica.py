@@ -522,3 +522,19 @@ def test_writable_replica_expires_its_own_keys(master, replica):
     assert rc.exists("own-no-ttl") == 1 and rc.get("from-master") is None
     assert mc.get("from-master") is None  # the master deletes it now and sends the DEL
     assert wait_until(lambda: rc.dbsize() == 1)
+
+
+def test_client_pause_holds_the_master_stream(master, replica):
+    mc = master.client()
+    rc = attach(replica, master)
+    mc.set("k", "old")
+    assert wait_until(lambda: in_sync(mc, rc))
+    applied = info(rc)["slave_repl_offset"]
+    rc.execute_command("CLIENT", "PAUSE", "100000", "WRITE")
+    mc.set("k", "new")
+    # The write is read but not applied while the pause lasts.
+    assert wait_until(lambda: info(rc)["slave_read_repl_offset"] > applied)
+    assert rc.get("k") == "old" and info(rc)["slave_repl_offset"] == applied
+    rc.execute_command("CLIENT", "UNPAUSE")
+    assert wait_until(lambda: in_sync(mc, rc))
+    assert rc.get("k") == "new"
