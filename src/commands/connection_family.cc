@@ -300,7 +300,7 @@ void ClientKillCmd(Client& c, CmdArgs args) {
       if (!addr.empty() && cl->addr != addr) continue;
       if (!laddr.empty() && cl->laddr != laddr) continue;
       if (id && cl->id != id) continue;
-      if (!user.empty() && cl->user->name != user) continue;
+      if (!user.empty() && (cl->Has(kClientMaster) || cl->user->name != user)) continue;  // the master: superuser
       if (cl == &c && skipme) continue;
       victims.push_back(cl);
     }

@@ -310,6 +310,7 @@ def test_master_client_listed_and_killable(master, replica):
     listed = rc.execute_command("CLIENT", "LIST", "TYPE", "master")
     assert "addr=127.0.0.1:%d " % master.port in listed and " flags=M " in listed and "user=(superuser)" in listed
     assert "flags=M" not in rc.execute_command("CLIENT", "LIST", "TYPE", "normal")
+    assert rc.execute_command("CLIENT", "KILL", "USER", "default", "SKIPME", "yes") == 0  # not the master's user
     partial_before = mc.info("stats")["sync_partial_ok"]
     assert rc.execute_command("CLIENT", "KILL", "TYPE", "master") == 1
     mc.set("k", "v")
