@@ -128,13 +128,19 @@ def test_replica_is_read_only(master, replica):
     assert rc.get("k") == "v"
 
 
-def test_logically_expired_keys_read_as_missing(master, replica):
+def master_key_left_to_expire(master, replica, key):
+    """Attaches the replica, then writes key with a short TTL on a master that does not expire keys actively, so
+    its DEL comes only when the master itself touches the key. Returns the two clients."""
     mc = master.client()
     rc = attach(replica, master)
-    # Stop the master from expiring keys, so its DEL never comes: the replica must still read them as missing.
     mc.execute_command("DEBUG", "SET-ACTIVE-EXPIRE", "0")
-    mc.set("k", "v", px=100)
+    mc.set(key, "v", px=50)
     assert wait_until(lambda: in_sync(mc, rc))
+    return mc, rc
+
+
+def test_logically_expired_keys_read_as_missing(master, replica):
+    mc, rc = master_key_left_to_expire(master, replica, "k")
     assert wait_until(lambda: rc.get("k") is None)
     assert rc.exists("k") == 0
     assert rc.dbsize() == 1  # still there, waiting for the master's DEL
@@ -510,11 +516,7 @@ def test_functions_reach_the_replica(master, replica):
 
 
 def test_writable_replica_expires_its_own_keys(master, replica):
-    mc = master.client()
-    rc = attach(replica, master)
-    mc.execute_command("DEBUG", "SET-ACTIVE-EXPIRE", "0")
-    mc.set("from-master", "v", px=50)
-    assert wait_until(lambda: in_sync(mc, rc))
+    mc, rc = master_key_left_to_expire(master, replica, "from-master")
     rc.config_set("replica-read-only", "no")
     rc.set("own", "v", px=50)
     rc.set("own-no-ttl", "v")
