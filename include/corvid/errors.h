@@ -26,6 +26,18 @@ inline constexpr std::string_view kNoPermDebug =
     "ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", you can run it from a "
     "local connection, otherwise you need to set this option in the configuration file, and then restart the "
     "server.";
+inline constexpr std::string_view kNoPermModule =
+    "ERR MODULE command not allowed. If the enable-module-command option is set to \"local\", you can run it from a "
+    "local connection, otherwise you need to set this option in the configuration file, and then restart the "
+    "server.";
+inline constexpr std::string_view kModuleLoad = "ERR Error loading the extension. Please check the server logs.";
+inline constexpr std::string_view kModuleUnloadNoSuch = "ERR Error unloading module: no such module with that name";
+inline constexpr std::string_view kMigrateKeysNeedEmptyKey =
+    "ERR When using MIGRATE KEYS option, the key argument must be set to the empty string";
+inline constexpr std::string_view kMigrateConnect = "IOERR error or timeout connecting to the client";
+inline constexpr std::string_view kMigrateWrite = "IOERR error or timeout writing to target instance";
+inline constexpr std::string_view kMigrateRead = "IOERR error or timeout reading to target instance";
+inline constexpr std::string_view kClusterDisabled = "ERR This instance has cluster support disabled";
 inline constexpr std::string_view kTimeoutNegative = "ERR timeout is negative";
 inline constexpr std::string_view kTimeoutNotFloat = "ERR timeout is not a float or out of range";
 inline constexpr std::string_view kOffsetOutOfRange = "ERR offset is out of range";
@@ -35,6 +47,12 @@ inline constexpr std::string_view kOom = "OOM command not allowed when used memo
 inline constexpr std::string_view kExecAbortBecause = "EXECABORT Transaction discarded because of: {}";
 inline constexpr std::string_view kUnsupportedProtoHello = "ERR Protocol version is not an integer or out of range";
 inline constexpr std::string_view kLoading = "LOADING Redis is loading the dataset in memory";
+// Replicas: a write on a read-only replica; a command that needs fresh data while the master link is down.
+inline constexpr std::string_view kReadonlyReplica = "READONLY You can't write against a read only replica.";
+inline constexpr std::string_view kMasterDown =
+    "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.";
+inline constexpr std::string_view kInvalidMasterPort = "ERR Invalid master port";
+inline constexpr std::string_view kReplicaofCluster = "ERR REPLICAOF not allowed in cluster mode.";
 inline constexpr std::string_view kMisconf =
     "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that "
     "may modify the data set are disabled, because this instance is configured to report errors during writes if RDB "
@@ -175,6 +193,9 @@ inline constexpr std::string_view kReplconfFilterUnsupported = "ERR Unsupported 
 inline constexpr std::string_view kReplconfUnknown = "ERR Unrecognized REPLCONF option: {}";
 inline constexpr std::string_view kReplconfIpTooLong =
     "ERR REPLCONF ip-address provided by replica instance is too long: {} bytes";
+inline constexpr std::string_view kSyncNoMasterLink = "NOMASTERLINK Can't SYNC while not connected with my master";
+// corvid's own: a replica does not serve replicas of its own yet.
+inline constexpr std::string_view kSyncChained = "ERR SYNC and PSYNC are not supported on a replica (no chained replication)";
 inline constexpr std::string_view kSyncPendingOutput = "ERR SYNC and PSYNC are invalid with pending output";
 inline constexpr std::string_view kReplBgsaveFailed = "ERR BGSAVE failed, replication can't continue";
 inline constexpr std::string_view kWaitOnReplica =

@@ -16,6 +16,18 @@
 
 namespace corvid {
 
+bool IsLocalClient(const Client& c) {
+  if (c.Has(kClientUnixSocket)) return true;
+  std::string_view addr = c.addr;
+  size_t colon = addr.rfind(':');
+  std::string_view ip = colon == std::string_view::npos ? addr : addr.substr(0, colon);
+  return ip == "127.0.0.1" || ip == "::1";
+}
+
+bool ProtectedActionAllowed(const Client& c, ProtectedAction a) {
+  return a == ProtectedAction::kYes || (a == ProtectedAction::kLocal && IsLocalClient(c));
+}
+
 void ReplySubcommandSyntaxError(Client& c, CmdArgs args) {
   std::string cmd(args[0]);
   for (char& ch : cmd) ch = static_cast<char>(toupper(static_cast<unsigned char>(ch)));

@@ -25,6 +25,13 @@ inline std::string_view CStr(std::string_view s) { return s.substr(0, s.find('\0
 // Replies the error for s. REQUIRES: s is an error status.
 inline void ReplyError(Client& c, OpStatus s) { c.reply.Error(StatusMessage(s)); }
 
+enum class ProtectedAction : int;  // server/config.h
+
+// True for a unix-socket client or a loopback peer, as Redis' islocalClient.
+bool IsLocalClient(const Client& c);
+// Whether c may run what an enable-*-command directive guards (yes, or local and c is local).
+bool ProtectedActionAllowed(const Client& c, ProtectedAction a);
+
 // Redis' addReplySubcommandSyntaxError: "unknown subcommand or wrong number of arguments" for args[1] as typed,
 // naming args[0] upper-cased in "Try X HELP.".
 void ReplySubcommandSyntaxError(Client& c, CmdArgs args);

@@ -48,7 +48,8 @@ bool EqualNoCase(std::string_view a, std::string_view b) {
 
 namespace {
 
-constexpr std::string_view kArgTypes[] = {"key", "string", "integer", "double", "pattern", "unix-time"};
+constexpr std::string_view kArgTypes[] = {"key", "string", "integer", "double", "pattern", "unix-time",
+                                          "pure-token"};  // name:pure-token: a token that is the empty string
 
 bool IsTokenWord(std::string_view w) {
   if (w == "=" || w == "~") return true;  // XADD / XTRIM's trim operator

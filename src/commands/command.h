@@ -52,9 +52,9 @@ struct CommandRow {
   Handler handler;   // nullptr for a container whose subcommands do the work
   const char* key_flags = "";  // key-spec flags ("RW access update"), COMMAND INFO's key_specs
   // The argument grammar COMMAND DOCS (and so redis-cli's hints) is built from: `name:type` (type after the
-  // last ':'; default key for "key", else string), `TOKEN` (pure token), `TOKEN=name:type`, `name(a|b)` one
-  // of, `name{a b}` block, suffixes `+` multiple_token, `...` multiple, `?` optional. tools/oracle_args.py
-  // derives it from the oracle.
+  // last ':'; default key for "key", else string; `name:pure-token` is a token that is the empty string),
+  // `TOKEN` (pure token), `TOKEN=name:type`, `name(a|b)` one of, `name{a b}` block, suffixes `+`
+  // multiple_token, `...` multiple, `?` optional. tools/oracle_args.py derives it from the oracle.
   const char* args = "";
   const char* since = "";
   const char* summary = "";

@@ -50,6 +50,111 @@ void ReplyKeySpecs(Client& c, const Command& cmd) {
   }
 }
 
+// COMMAND INFO's tips (space-separated), as Redis 7.0.15 lists them, by full command name.
+constexpr std::pair<std::string_view, std::string_view> kTips[] = {
+    {"client|info", "nondeterministic_output"},
+    {"client|list", "nondeterministic_output"},
+    {"cluster|bumpepoch", "nondeterministic_output"},
+    {"cluster|count-failure-reports", "nondeterministic_output"},
+    {"cluster|getkeysinslot", "nondeterministic_output"},
+    {"cluster|info", "nondeterministic_output"},
+    {"cluster|links", "nondeterministic_output"},
+    {"cluster|nodes", "nondeterministic_output"},
+    {"cluster|replicas", "nondeterministic_output"},
+    {"cluster|shards", "nondeterministic_output"},
+    {"cluster|slaves", "nondeterministic_output"},
+    {"cluster|slots", "nondeterministic_output"},
+    {"command", "nondeterministic_output_order"},
+    {"command|docs", "nondeterministic_output_order"},
+    {"command|info", "nondeterministic_output_order"},
+    {"command|list", "nondeterministic_output_order"},
+    {"config|set", "request_policy:all_nodes response_policy:all_succeeded"},
+    {"dbsize", "request_policy:all_shards response_policy:agg_sum"},
+    {"del", "request_policy:multi_shard response_policy:agg_sum"},
+    {"dump", "nondeterministic_output"},
+    {"exists", "request_policy:multi_shard response_policy:agg_sum"},
+    {"flushall", "request_policy:all_shards response_policy:all_succeeded"},
+    {"flushdb", "request_policy:all_shards response_policy:all_succeeded"},
+    {"function|delete", "request_policy:all_shards response_policy:all_succeeded"},
+    {"function|flush", "request_policy:all_shards response_policy:all_succeeded"},
+    {"function|kill", "request_policy:all_shards response_policy:one_succeeded"},
+    {"function|list", "nondeterministic_output_order"},
+    {"function|load", "request_policy:all_shards response_policy:all_succeeded"},
+    {"function|restore", "request_policy:all_shards response_policy:all_succeeded"},
+    {"function|stats", "nondeterministic_output request_policy:all_shards response_policy:special"},
+    {"hgetall", "nondeterministic_output_order"},
+    {"hkeys", "nondeterministic_output_order"},
+    {"hrandfield", "nondeterministic_output"},
+    {"hscan", "nondeterministic_output"},
+    {"hvals", "nondeterministic_output_order"},
+    {"info", "nondeterministic_output request_policy:all_shards response_policy:special"},
+    {"keys", "request_policy:all_shards nondeterministic_output_order"},
+    {"lastsave", "nondeterministic_output"},
+    {"latency|doctor", "nondeterministic_output request_policy:all_nodes response_policy:special"},
+    {"latency|graph", "nondeterministic_output request_policy:all_nodes response_policy:special"},
+    {"latency|histogram", "nondeterministic_output request_policy:all_nodes response_policy:special"},
+    {"latency|history", "nondeterministic_output request_policy:all_nodes response_policy:special"},
+    {"latency|latest", "nondeterministic_output request_policy:all_nodes response_policy:special"},
+    {"latency|reset", "request_policy:all_nodes response_policy:all_succeeded"},
+    {"memory|doctor", "nondeterministic_output request_policy:all_shards response_policy:special"},
+    {"memory|malloc-stats", "nondeterministic_output request_policy:all_shards response_policy:special"},
+    {"memory|purge", "request_policy:all_shards response_policy:all_succeeded"},
+    {"memory|stats", "nondeterministic_output request_policy:all_shards response_policy:special"},
+    {"mget", "request_policy:multi_shard"},
+    {"migrate", "nondeterministic_output"},
+    {"module|list", "nondeterministic_output_order"},
+    {"mset", "request_policy:multi_shard response_policy:all_succeeded"},
+    {"msetnx", "request_policy:multi_shard response_policy:agg_min"},
+    {"object|encoding", "nondeterministic_output"},
+    {"object|freq", "nondeterministic_output"},
+    {"object|idletime", "nondeterministic_output"},
+    {"object|refcount", "nondeterministic_output"},
+    {"ping", "request_policy:all_shards response_policy:all_succeeded"},
+    {"pttl", "nondeterministic_output"},
+    {"randomkey", "request_policy:all_shards nondeterministic_output"},
+    {"scan", "nondeterministic_output request_policy:special"},
+    {"script|exists", "request_policy:all_shards response_policy:agg_logical_and"},
+    {"script|flush", "request_policy:all_nodes response_policy:all_succeeded"},
+    {"script|kill", "request_policy:all_shards response_policy:one_succeeded"},
+    {"script|load", "request_policy:all_nodes response_policy:all_succeeded"},
+    {"sdiff", "nondeterministic_output_order"},
+    {"sinter", "nondeterministic_output_order"},
+    {"slowlog|get", "request_policy:all_nodes nondeterministic_output"},
+    {"slowlog|len", "request_policy:all_nodes response_policy:agg_sum nondeterministic_output"},
+    {"slowlog|reset", "request_policy:all_nodes response_policy:all_succeeded"},
+    {"smembers", "nondeterministic_output_order"},
+    {"spop", "nondeterministic_output"},
+    {"srandmember", "nondeterministic_output"},
+    {"sscan", "nondeterministic_output"},
+    {"sunion", "nondeterministic_output_order"},
+    {"time", "nondeterministic_output"},
+    {"touch", "request_policy:multi_shard response_policy:agg_sum"},
+    {"ttl", "nondeterministic_output"},
+    {"unlink", "request_policy:multi_shard response_policy:agg_sum"},
+    {"wait", "request_policy:all_shards response_policy:agg_min"},
+    {"xadd", "nondeterministic_output"},
+    {"xautoclaim", "nondeterministic_output"},
+    {"xclaim", "nondeterministic_output"},
+    {"xinfo|consumers", "nondeterministic_output"},
+    {"xpending", "nondeterministic_output"},
+    {"xtrim", "nondeterministic_output"},
+    {"zrandmember", "nondeterministic_output"},
+    {"zscan", "nondeterministic_output"},
+};
+
+std::vector<std::string_view> TipsOf(const Command& cmd) {
+  std::vector<std::string_view> out;
+  for (const auto& [name, tips] : kTips) {
+    if (name != cmd.fullname) continue;
+    for (size_t pos = 0; pos < tips.size();) {
+      size_t end = std::min(tips.find(' ', pos), tips.size());
+      out.push_back(tips.substr(pos, end - pos));
+      pos = end + 1;
+    }
+  }
+  return out;
+}
+
 void ReplyCommandInfo(Client& c, const Command& cmd) {
   c.reply.Array(10);
   c.reply.Bulk(cmd.fullname);
@@ -62,7 +167,9 @@ void ReplyCommandInfo(Client& c, const Command& cmd) {
   c.reply.Int(cmd.step);
   c.reply.Set(cmd.acl_names.size());
   for (const std::string& a : cmd.acl_names) c.reply.Simple(a);
-  c.reply.Set(0);  // tips
+  std::vector<std::string_view> tips = TipsOf(cmd);
+  c.reply.Set(tips.size());
+  for (std::string_view t : tips) c.reply.Bulk(t);
   ReplyKeySpecs(c, cmd);
   c.reply.Set(cmd.subcommands.size());
   for (const Command* sub : cmd.subcommands) ReplyCommandInfo(c, *sub);
@@ -102,6 +209,8 @@ std::string_view GroupOf(const Command& cmd) {
       {"@hash", "hash"}, {"@stream", "stream"}, {"@pubsub", "pubsub"}, {"@transaction", "transactions"},
       {"@scripting", "scripting"}, {"@geo", "geo"}, {"@hyperloglog", "hyperloglog"}, {"@bitmap", "bitmap"},
       {"@connection", "connection"}, {"@keyspace", "generic"}};
+  std::string_view top = cmd.parent ? cmd.parent->name : cmd.name;
+  if (top == "cluster" || top == "readonly" || top == "readwrite" || top == "asking") return "cluster";
   for (const auto& [acl, group] : kGroups)
     if (std::find(cmd.acl_names.begin(), cmd.acl_names.end(), acl) != cmd.acl_names.end()) return group;
   return "server";

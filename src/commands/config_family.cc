@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "commands/cmd_util.h"
 #include "commands/command.h"
 #include "net/client.h"
 #include "server/config.h"
@@ -15,15 +16,6 @@ namespace corvid {
 extern void ResetServerStats();
 
 namespace {
-
-// True for a unix-socket client or a loopback peer, as Redis' islocalClient.
-bool IsLocalClient(const Client& c) {
-  if (c.Has(kClientUnixSocket)) return true;
-  std::string_view addr = c.addr;
-  size_t colon = addr.rfind(':');
-  std::string_view ip = colon == std::string_view::npos ? addr : addr.substr(0, colon);
-  return ip == "127.0.0.1" || ip == "::1";
-}
 
 void ConfigGetCmd(Client& c, CmdArgs args) {
   std::vector<std::pair<std::string, std::string>> out;

@@ -15,6 +15,7 @@
 #include "net/client_memory.h"
 #include "net/connection.h"
 #include "pubsub/pubsub.h"
+#include "replication/replica.h"
 #include "server/config.h"
 #include "server/server.h"
 #include "server/version.h"
@@ -49,6 +50,7 @@ bool ParseClientType(std::string_view name, ClientType* type) {
 std::string ClientFlags(const Client& c) {
   std::string f;
   if (c.Has(kClientReplica)) f += 'S';
+  if (c.Has(kClientMaster)) f += 'M';
   if (c.Has(kClientMulti)) f += 'x';
   if (c.Has(kClientBlocked)) f += 'b';
   if (c.Has(kClientPubSub)) f += 'P';
@@ -85,7 +87,7 @@ std::string ClientInfoLine(const Client& c, CmdArgs running) {
       SubscriptionCount(c, kSubChannel), SubscriptionCount(c, kSubPattern), SubscriptionCount(c, kSubShard),
       c.Has(kClientMulti) ? static_cast<int64_t>(c.multi_queue.size()) : -1, qbuf, qcap - qbuf, argv_mem,
       c.multi_queue.MemoryBytes(), qcap, qbuf, obuf, obuf > ocap ? obuf : 0, ClientMemoryUsage(c), cmd,
-      c.user->name, TrackingRedirect(c), c.reply.resp());
+      c.Has(kClientMaster) ? "(superuser)" : c.user->name, TrackingRedirect(c), c.reply.resp());
 }
 
 namespace {
@@ -287,7 +289,7 @@ void ClientKillCmd(Client& c, CmdArgs args) {
     if (!addr.empty() && cl->addr != addr) continue;
     if (!laddr.empty() && cl->laddr != laddr) continue;
     if (id && cl->id != id) continue;
-    if (!user.empty() && cl->user->name != user) continue;
+    if (!user.empty() && (cl->Has(kClientMaster) || cl->user->name != user)) continue;  // the master: superuser
     if (cl == &c && skipme) continue;
     victims.push_back(cl);
   }
@@ -297,6 +299,8 @@ void ClientKillCmd(Client& c, CmdArgs args) {
     ++killed;
     if (v == &c) {
       c.flags |= kClientCloseAfterReply;  // the reply still goes out, then the connection closes
+    } else if (v->Has(kClientMaster)) {
+      KillMasterClient();
     } else if (v->conn) {
       v->conn->Close();
     }

@@ -224,16 +224,8 @@ void HtstatsCmd(Client& c, CmdArgs args) {
   c.reply.Verbatim(out);
 }
 
-bool DebugAllowed(const Client& c) {
-  ProtectedAction a = Cfg().enable_debug_command;
-  if (a == ProtectedAction::kYes) return true;
-  if (a == ProtectedAction::kLocal)
-    return c.Has(kClientUnixSocket) || c.addr.rfind("127.0.0.1:", 0) == 0 || c.addr.rfind("::1:", 0) == 0;
-  return false;
-}
-
 void DebugCmd(Client& c, CmdArgs args) {
-  if (!DebugAllowed(c)) return c.reply.Error(err::kNoPermDebug);
+  if (!ProtectedActionAllowed(c, Cfg().enable_debug_command)) return c.reply.Error(err::kNoPermDebug);
   std::string_view sub = args[1];
   size_t n = args.size();
   if (Is(sub, "help")) {

@@ -16,6 +16,7 @@
 #include "persistence/rdb.h"
 #include "pubsub/pubsub.h"
 #include "replication/master.h"
+#include "replication/replica.h"
 #include "replication/replication.h"
 #include "scripting/lua_engine.h"
 #include "server/config.h"
@@ -47,20 +48,36 @@ const Command* LookupCommand(CmdArgs argv) {
 
 bool MayReplicate(const Command* cmd) { return cmd && (cmd->flags & (kCmdWrite | kCmdMayReplicate)); }
 
-// True when c's MULTI queue holds a command with one of flags.
-bool QueueHas(const Client& c, uint32_t flags) {
+// True when some command queued in c's transaction satisfies pred (given nullptr for an unknown command).
+template <typename Pred>
+bool AnyQueued(const Client& c, Pred pred) {
   std::vector<std::string_view> q;
   for (size_t i = 0; i < c.multi_queue.size(); ++i) {
     c.multi_queue.Get(i, &q);
-    const Command* cmd = LookupCommand(q);
-    if (cmd && (cmd->flags & flags)) return true;
+    if (pred(LookupCommand(q))) return true;
   }
   return false;
 }
 
+bool IsExecOfMulti(const Client& c, const Command& cmd) { return cmd.name == "exec" && c.Has(kClientMulti); }
+
+bool IsWriteCommand(const Command* cmd) { return cmd && (cmd->flags & kCmdWrite); }
+
 // Redis' is_write_command: a write, or the EXEC of a transaction that has one.
 bool IsWrite(const Client& c, const Command& cmd) {
-  return (cmd.flags & kCmdWrite) || (cmd.name == "exec" && c.Has(kClientMulti) && QueueHas(c, kCmdWrite));
+  return IsWriteCommand(&cmd) || (IsExecOfMulti(c, cmd) && AnyQueued(c, IsWriteCommand));
+}
+
+// A replica refuses writes from its clients (replica-read-only), and while its master link is down the commands
+// not flagged stale (replica-serve-stale-data no). The master's own commands are obeyed.
+std::string_view ReplicaRefusal(const Client& c, const Command& cmd) {
+  if (!IsReplica() || c.Has(kClientMaster)) return {};
+  bool exec = IsExecOfMulti(c, cmd);
+  if (Cfg().replica_read_only && IsWrite(c, cmd)) return err::kReadonlyReplica;
+  if (!Cfg().replica_serve_stale_data && !MasterLinkUp() &&
+      (!(cmd.flags & kCmdStale) || (exec && AnyQueued(c, [](const Command* q) { return q && !(q->flags & kCmdStale); }))))
+    return err::kMasterDown;
+  return {};
 }
 }  // namespace
 
@@ -71,7 +88,7 @@ bool WriteIsPaused(const Client& c, CmdArgs argv) {
   const Command* cmd = LookupCommand(argv);
   if (MayReplicate(cmd)) return true;
   // EXEC is held back when its transaction writes.
-  return cmd && cmd->name == "exec" && c.Has(kClientMulti) && QueueHas(c, kCmdWrite | kCmdMayReplicate);
+  return cmd && IsExecOfMulti(c, *cmd) && AnyQueued(c, MayReplicate);
 }
 
 void CountError(std::string_view prefix) {
@@ -235,15 +252,21 @@ void DispatchOne(Client& c, CmdArgs argv) {
     ++cmd->rejected_calls;
     return;
   }
-  // -MISCONF after a failed background save or AOF write (Redis' writeCommandsDeniedByDiskError).
+  // -MISCONF after a failed background save or AOF write (Redis' writeCommandsDeniedByDiskError); a replica
+  // applies its master's writes anyway.
   bool rdb_error = RdbWritesRefused();
-  if ((rdb_error || AofWritesRefused()) && ((cmd->flags & kCmdWrite) || cmd->name == "ping")) {
+  if ((rdb_error || AofWritesRefused()) && ((cmd->flags & kCmdWrite) || cmd->name == "ping") &&
+      !c.Has(kClientMaster)) {
     Reject(c, cmd, rdb_error ? std::string(err::kMisconf)
                              : fmt::format(fmt::runtime(err::kAofMisconf), Aof().last_write_error));
     return;
   }
   if (!EnoughGoodReplicas() && IsWrite(c, *cmd)) {
     Reject(c, cmd, err::kNoReplicas);
+    return;
+  }
+  if (std::string_view refusal = ReplicaRefusal(c, *cmd); !refusal.empty()) {
+    Reject(c, cmd, refusal);
     return;
   }
   if (Rdb().loading && !(cmd->flags & kCmdLoading)) {

@@ -32,6 +32,9 @@ void RegisterAllFamilies() {
   RegisterStreamFamily(r);
   RegisterAclFamily(r);
   RegisterReplicationFamily(r);
+  RegisterClusterFamily(r);
+  RegisterModuleFamily(r);
+  RegisterMigrateFamily(r);
 }
 
 }  // namespace corvid

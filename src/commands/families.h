@@ -30,5 +30,8 @@ void RegisterMemoryFamily(CommandRegistry& r);
 void RegisterStreamFamily(CommandRegistry& r);
 void RegisterAclFamily(CommandRegistry& r);
 void RegisterReplicationFamily(CommandRegistry& r);
+void RegisterClusterFamily(CommandRegistry& r);
+void RegisterModuleFamily(CommandRegistry& r);
+void RegisterMigrateFamily(CommandRegistry& r);
 
 }  // namespace corvid

@@ -131,6 +131,7 @@ constexpr CommandRow kRows[] = {
     {"bgrewriteaof", 1, "admin noscript no_async_loading", 0, 0, 0, "@admin @slow @dangerous", BgrewriteaofCmd, "", "", "1.0.0", "Asynchronously rewrites the append-only file to disk"},
     {"dump", 2, "readonly", 1, 1, 1, "@keyspace @read @slow", DumpCmd, "RO access", "key", "2.6.0", "Returns a serialized representation of the value stored at a key"},
     {"restore", -4, "write denyoom", 1, 1, 1, "@keyspace @write @slow @dangerous", RestoreCmd, "OW update", "key ttl:integer serialized-value:string REPLACE? ABSTTL? IDLETIME=seconds:integer? FREQ=frequency:integer?", "2.6.0", "Creates a key from the serialized representation of a value"},
+    {"restore-asking", -4, "write denyoom asking", 1, 1, 1, "@keyspace @write @slow @dangerous", RestoreCmd, "OW update", "key ttl:integer serialized-value REPLACE? ABSTTL? IDLETIME=seconds:integer? FREQ=frequency:integer?", "3.0.0", "Creates a key from a serialized value, as RESTORE (used by cluster migrations)"},
 };
 
 }  // namespace

@@ -1,10 +1,13 @@
-// Replication commands: ROLE, the master side of the replication handshake (REPLCONF, PSYNC, SYNC) and WAIT.
+// Replication commands: ROLE, REPLICAOF / SLAVEOF, the master side of the replication handshake (REPLCONF,
+// PSYNC, SYNC) and WAIT.
 #include <fmt/format.h>
 
 #include "commands/cmd_util.h"
 #include "commands/command.h"
 #include "corvid/errors.h"
+#include "net/client.h"
 #include "replication/master.h"
+#include "replication/replica.h"
 #include "replication/replication.h"
 #include "server/config.h"
 #include "server/server.h"
@@ -14,8 +17,10 @@ namespace corvid {
 
 namespace {
 
-// ROLE on a master: ["master", offset, [[ip, port, acked offset] per online replica]].
+// ROLE on a master: ["master", offset, [[ip, port, acked offset] per online replica]]; on a replica the replica
+// form.
 void RoleCmd(Client& c, CmdArgs) {
+  if (IsReplica()) return ReplyReplicaRole(c);
   c.reply.Array(3);
   c.reply.Bulk("master");
   c.reply.Int(Repl().master_repl_offset);
@@ -62,6 +67,7 @@ void ReplconfCmd(Client& c, CmdArgs args) {
 // SYNC, and PSYNC <replid> <offset>.
 void SyncCmd(Client& c, CmdArgs args) {
   if (c.Has(kClientReplica)) return;  // already a replica: ignored, as Redis
+  if (IsReplica()) return c.reply.Error(MasterLinkUp() ? err::kSyncChained : err::kSyncNoMasterLink);
   bool psync = args.size() == 3;
   int64_t offset = -1;
   if (psync && !ArgInt64(c, args[2], &offset)) return;
@@ -71,12 +77,27 @@ void SyncCmd(Client& c, CmdArgs args) {
 
 // WAIT numreplicas timeout(ms).
 void WaitCmd(Client& c, CmdArgs args) {
-  if (!Cfg().replicaof.host.empty()) return c.reply.Error(err::kWaitOnReplica);
+  if (IsReplica()) return c.reply.Error(err::kWaitOnReplica);
   int64_t n, timeout;
   if (!ArgInt64(c, args[1], &n)) return;
   if (!ArgInt64(c, args[2], &timeout, err::kWaitTimeoutNotInt)) return;
   if (timeout < 0) return c.reply.Error(err::kTimeoutNegative);
   WaitForReplicas(c, args, n, timeout > 0 ? Srv().now_ms + timeout : 0);
+}
+
+// REPLICAOF host port | NO ONE.
+void ReplicaofCmd(Client& c, CmdArgs args) {
+  if (Cfg().cluster_enabled) return c.reply.Error(err::kReplicaofCluster);
+  if (Is(args[1], "no") && Is(args[2], "one")) {
+    ReplicaOfNoOne(c);
+    return c.reply.Ok();
+  }
+  int64_t port = 0;
+  if (!ArgInt64(c, args[2], &port, err::kInvalidMasterPort)) return;
+  if (port < 0 || port > 65535) return c.reply.Error(err::kInvalidMasterPort);
+  if (!ReplicaOfMaster(std::string(args[1]), static_cast<int>(port), c))
+    return c.reply.Simple("OK Already connected to specified master");
+  c.reply.Ok();
 }
 
 constexpr CommandRow kRows[] = {
@@ -85,6 +106,12 @@ constexpr CommandRow kRows[] = {
     {"psync", -3, "admin noscript no_async_loading no_multi", 0, 0, 0, "@admin @slow @dangerous", SyncCmd, "", "replicationid:string offset:integer", "2.8.0", "Internal command used for replication"},
     {"sync", 1, "admin noscript no_async_loading no_multi", 0, 0, 0, "@admin @slow @dangerous", SyncCmd, "", "", "1.0.0", "Internal command used for replication"},
     {"wait", 3, "noscript", 0, 0, 0, "@slow @connection", WaitCmd, "", "numreplicas:integer timeout:integer", "3.0.0", "Waits for replicas to acknowledge writes"},
+    {"replicaof", 3, "admin noscript stale no_async_loading", 0, 0, 0, "@admin @slow @dangerous", ReplicaofCmd, "",
+     "args(host-port{host port:integer}|no-one{NO ONE})", "5.0.0",
+     "Make the server a replica of another instance, or promote it as master."},
+    {"slaveof", 3, "admin noscript stale no_async_loading", 0, 0, 0, "@admin @slow @dangerous", ReplicaofCmd, "",
+     "args(host-port{host port:integer}|no-one{NO ONE})", "1.0.0",
+     "Make the server a replica of another instance, or promote it as master."},
 };
 
 }  // namespace

@@ -216,11 +216,11 @@ void StatsSection(Out& o) {
   Field(o, "instantaneous_ops_per_sec:{}", InstantaneousOpsPerSec());
   Field(o, "total_net_input_bytes:{}", st.net_input_bytes);
   Field(o, "total_net_output_bytes:{}", st.net_output_bytes);
-  Field(o, "total_net_repl_input_bytes:0");
+  Field(o, "total_net_repl_input_bytes:{}", st.net_repl_input_bytes);
   Field(o, "total_net_repl_output_bytes:{}", st.net_repl_output_bytes);
   Field(o, "instantaneous_input_kbps:{:.2f}", InstantaneousInputKbps());
   Field(o, "instantaneous_output_kbps:{:.2f}", InstantaneousOutputKbps());
-  Field(o, "instantaneous_input_repl_kbps:0.00");
+  Field(o, "instantaneous_input_repl_kbps:{:.2f}", InstantaneousInputReplKbps());
   Field(o, "instantaneous_output_repl_kbps:0.00");
   Field(o, "rejected_connections:{}", st.rejected_connections);
   Field(o, "sync_full:{}", st.sync_full);
@@ -404,8 +404,16 @@ void ShutdownCmd(Client& c, CmdArgs args) {
   RequestShutdown();
 }
 
+// LOLWUT [VERSION v]: the version line of Redis' "unstable" LOLWUT (the art of versions 5 and 6 is not drawn).
+void LolwutCmd(Client& c, CmdArgs args) {
+  int64_t version;
+  if (args.size() >= 3 && Is(args[1], "version") && !ArgInt64(c, args[2], &version)) return;
+  c.reply.Verbatim(fmt::format("Redis ver. {}\n", kRedisVersion));
+}
+
 constexpr CommandRow kRows[] = {
     {"info", -1, "loading stale", 0, 0, 0, "@slow @dangerous", InfoCmd, "", "section...?", "1.0.0", "Returns server information and statistics"},
+    {"lolwut", -1, "readonly fast", 0, 0, 0, "@read @fast", LolwutCmd, "", "VERSION=version:integer?", "5.0.0", "Displays computer art and the Redis version"},
     {"time", 1, "loading stale fast", 0, 0, 0, "@fast", TimeCmd, "", "", "2.6.0", "Returns the server time"},
     {"lastsave", 1, "loading stale fast", 0, 0, 0, "@admin @fast @dangerous", LastsaveCmd, "", "", "1.0.0", "Returns the Unix time of the last successful save"},
     {"shutdown", -1, "admin noscript loading stale no_multi allow_busy", 0, 0, 0, "@admin @slow @dangerous", ShutdownCmd, "", "nosave_save(NOSAVE|SAVE)? NOW? FORCE? ABORT?", "1.0.0", "Stops the server"},

@@ -9,6 +9,7 @@
 #include "db/notify.h"
 #include "db/tracking.h"
 #include "persistence/rdb.h"
+#include "replication/replica.h"
 #include "server/config.h"
 #include "server/propagate.h"
 #include "server/server.h"
@@ -18,6 +19,9 @@ namespace corvid {
 KeyEntry* Db::FindHashed(std::string_view key, uint64_t hash) {
   KeyEntry* e = keys_.FindHashed(key, hash);
   if (e && e->val.has_expire() && IsExpired(e)) {
+    // A replica leaves the deletion to its master (whose DEL comes down the stream): its clients see the key
+    // as missing, the master's commands still see it (Redis 7.0's expireIfNeeded).
+    if (IsReplica()) return ApplyingMasterStream() ? e : nullptr;
     ExpireNow(e);
     return nullptr;
   }
@@ -123,6 +127,7 @@ int64_t Db::GetExpire(const KeyEntry* e) {
 }
 
 void Db::SetExpire(KeyEntry* e, int64_t when_ms) {
+  if (IsReplica()) RememberReplicaKeyWithExpire(index_, e->key.view());
   if (e->val.has_expire()) {
     if (ExpireEntry* x = expires_.Find(e->key.view())) {
       x->when_ms = when_ms;
@@ -158,12 +163,20 @@ void Db::ExpireNow(KeyEntry* e) {
   DeleteEntry(e, Cfg().lazyfree_lazy_expire);
 }
 
+bool Db::ExpireIfDue(std::string_view key) {
+  KeyEntry* e = keys_.Find(key);
+  if (!e || !e->val.has_expire()) return false;
+  if (!IsExpired(e)) return true;
+  ExpireNow(e);
+  return false;
+}
+
 KeyEntry* Db::RandomKey() {
   // Bounded retries: a db holding only expired keys answers nil rather than looping.
   for (int tries = 0; tries < 100 && keys_.size() > 0; ++tries) {
     KeyEntry* e = keys_.Random([] { return Random64(); });
     if (!e->val.has_expire() || !IsExpired(e)) return e;
-    ExpireNow(e);
+    if (!IsReplica()) ExpireNow(e);
   }
   return nullptr;
 }

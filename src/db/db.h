@@ -88,6 +88,9 @@ class Db {
   // Removes the TTL; false if there was none.
   bool RemoveExpire(KeyEntry* e);
   bool IsExpired(KeyEntry* e);
+  // Deletes key as expiry does when its TTL has passed, whatever the role (a writable replica's own keys, Redis'
+  // expireSlaveKeys). True when key is still there with a TTL.
+  bool ExpireIfDue(std::string_view key);
 
   // SCAN over keys: calls fn(KeyEntry*) for each visited (possibly expired) entry; returns the next cursor.
   template <typename F>

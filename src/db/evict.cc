@@ -14,6 +14,7 @@
 #include "net/client.h"
 #include "net/listener.h"
 #include "replication/master.h"
+#include "replication/replica.h"
 #include "server/config.h"
 #include "server/latency.h"
 #include "server/memory.h"
@@ -252,6 +253,8 @@ EvictResult PerformEvictions() {
     NoteExceeded(false);
     return EvictResult::kOk;
   }
+  // A replica ignoring maxmemory leaves evictions to its master (which propagates them).
+  if (IsReplica() && Cfg().replica_ignore_maxmemory) return EvictResult::kOk;
   // No evictions while clients are paused (the data set must not change under a failover/pause).
   if (Srv().clients_paused_until_ms > Srv().now_ms) return EvictResult::kOk;
   uint64_t used = CountedMemory();

@@ -31,6 +31,7 @@ void QueuedCommands::Clear() {
 }
 
 ClientType TypeOf(const Client& c) {
+  if (c.Has(kClientMaster)) return ClientType::kMaster;
   if (c.Has(kClientReplica) && !c.Has(kClientMonitor)) return ClientType::kReplica;
   if (c.Has(kClientPubSub)) return ClientType::kPubSub;
   return ClientType::kNormal;

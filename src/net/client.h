@@ -60,13 +60,14 @@ enum ClientFlag : uint32_t {
   kClientTrackingNoloop = 1u << 19,
   kClientTrackingBrokenRedir = 1u << 20,  // the REDIRECT client has gone
   kClientReplica = 1u << 21,              // a replica of this server (after SYNC/PSYNC): CLIENT LIST flag S
+  kClientMaster = 1u << 22,               // the link to our master: its writes are obeyed, nothing is replied
 };
 
 // Redis' client types (CLIENT LIST/KILL TYPE, client-output-buffer-limit classes).
 enum class ClientType { kNormal, kReplica, kPubSub, kMaster };
 
 class Client;
-// The type of c: replica, pub/sub subscriber (RESP2 subscribed mode) or normal.
+// The type of c: our master's link, a replica, a pub/sub subscriber (RESP2 subscribed mode) or normal.
 ClientType TypeOf(const Client& c);
 
 class Client {

@@ -22,6 +22,8 @@
 #include "persistence/fork_child.h"
 #include "persistence/mapped_file.h"
 #include "persistence/rdb_value.h"
+#include "replication/replica.h"
+#include "replication/replication.h"
 #include "server/config.h"
 #include "server/log.h"
 #include "server/memory.h"
@@ -108,7 +110,7 @@ void SaveSucceeded(uint64_t dirty_before, int64_t when_s) {
 
 // Loads the file at path with Redis' log lines; *missing when it does not exist.
 bool LoadFile(const std::string& path, bool* missing, std::string* err,
-              const std::function<void(size_t)>& progress = {}, bool replace = false) {
+              const std::function<void(size_t)>& progress = {}, bool replace = false, bool keep_expired = false) {
   MappedFile file;
   int err_no = 0;
   *missing = false;
@@ -124,6 +126,7 @@ bool LoadFile(const std::string& path, bool* missing, std::string* err,
   RdbLoadOptions opts;
   opts.progress = progress;
   opts.replace = replace;
+  opts.aof_preamble = keep_expired;
   bool ok = RdbLoadImage(file.data(), err, opts);
   g_state.loading = false;
   return ok;
@@ -156,6 +159,13 @@ bool RdbWriteDataset(int fd, std::string* err, bool aof_base) {
   AuxField(w, "redis-bits", 64);
   AuxField(w, "ctime", Srv().now_ms / 1000);
   AuxField(w, "used-mem", static_cast<int64_t>(ReadMemoryStats().allocated));
+  // A replica records where it is in its master's history (Redis' rdbPopulateSaveInfo), to resync partially
+  // after a restart.
+  if (int stream_db; ReplicaSaveInfo(&stream_db)) {
+    AuxField(w, "repl-stream-db", stream_db);
+    AuxField(w, "repl-id", Repl().replid);
+    AuxField(w, "repl-offset", Repl().master_repl_offset);
+  }
   AuxField(w, "aof-base", aof_base ? 1 : 0);
   for (RdbOpcodeSaveFn fn : g_opcode_savers) fn(w);
   bool failed = false;
@@ -212,6 +222,8 @@ bool RdbLoadImage(std::string_view data, std::string* err, const RdbLoadOptions&
   size_t interval = static_cast<size_t>(std::max<int64_t>(cfg.loading_process_events_interval_bytes, 1024));
   size_t next_progress = interval;
   std::string key, aux_val;
+  g_state.loaded_repl_id.clear();
+  g_state.loaded_repl_offset = g_state.loaded_repl_stream_db = -1;
   for (;;) {
     if (progress && r.offset() >= next_progress) {
       g_state.loading_loaded_bytes = r.offset();
@@ -267,6 +279,12 @@ bool RdbLoadImage(std::string_view data, std::string* err, const RdbLoadOptions&
           LogNotice("RDB memory usage when created {:.2f} Mb", strtoll(aux_val.c_str(), nullptr, 10) / (1024.0 * 1024));
         } else if (key == "aof-base" && strtoll(aux_val.c_str(), nullptr, 10) != 0) {
           LogNotice("RDB is base AOF");
+        } else if (key == "repl-id" && aux_val.size() == 40) {
+          g_state.loaded_repl_id = aux_val;
+        } else if (key == "repl-offset") {
+          g_state.loaded_repl_offset = strtoll(aux_val.c_str(), nullptr, 10);
+        } else if (key == "repl-stream-db") {
+          g_state.loaded_repl_stream_db = strtoll(aux_val.c_str(), nullptr, 10);
         }
         continue;
       }
@@ -463,6 +481,12 @@ bool RdbLoadAtStartup() {
     LogWarning("{}", err);
   }
   return false;
+}
+
+bool RdbLoadFile(const std::string& path, std::string* err, bool keep_expired,
+                 const std::function<void(size_t)>& progress) {
+  bool missing;
+  return LoadFile(path, &missing, err, progress, false, keep_expired);
 }
 
 bool RdbShutdown(bool save) {

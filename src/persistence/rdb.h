@@ -20,6 +20,10 @@ struct RdbState {
   int64_t loading_start_s = 0;
   uint64_t loading_total_bytes = 0, loading_loaded_bytes = 0;
   uint64_t last_load_keys_loaded = 0, last_load_keys_expired = 0;
+  // The replication info (aux fields repl-id, repl-offset, repl-stream-db) of the last image loaded; empty id
+  // or -1 when it had none.
+  std::string loaded_repl_id;
+  int64_t loaded_repl_offset = -1, loaded_repl_stream_db = -1;
   // Saving.
   pid_t child_pid = -1;
   bool child_to_pipe = false;  // the child streams to replicas (diskless replication), not to dbfilename
@@ -55,6 +59,12 @@ struct RdbLoadOptions {
 // Loads an RDB image into the databases (added to what they hold). False with *err naming the offset on corrupt
 // or truncated data (the databases may then hold part of the image).
 bool RdbLoadImage(std::string_view data, std::string* err, const RdbLoadOptions& opts = {});
+
+// Loads the RDB file at path into the databases (a replica's full resync: keys already expired are kept, the
+// master deletes them), answering -LOADING meanwhile as at start-up; progress is called as RdbLoadOptions says.
+// False with *err (Redis' log line) when it cannot be read or is corrupt.
+bool RdbLoadFile(const std::string& path, std::string* err, bool keep_expired,
+                 const std::function<void(size_t)>& progress);
 
 // SAVE: writes dir/dbfilename synchronously; logs and returns false on failure.
 bool RdbSave();

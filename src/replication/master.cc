@@ -23,6 +23,7 @@
 #include "persistence/aof.h"
 #include "persistence/rdb.h"
 #include "protocol/reply_builder.h"
+#include "replication/replica.h"
 #include "replication/replication.h"
 #include "server/config.h"
 #include "server/log.h"
@@ -179,7 +180,8 @@ void NewReplicationHistory() {
 }
 
 void CreateBacklog() {
-  NewReplicationHistory();
+  // A master promoted from replica (REPLICAOF NO ONE) keeps the IDs it set, so its former siblings may continue.
+  if (Repl().second_replid_offset == -1) NewReplicationHistory();
   g_backlog = std::make_unique<ReplBacklog>(static_cast<size_t>(Cfg().repl_backlog_size), Repl().master_repl_offset);
   SetPropagationSink(PropagationConsumer::kReplication, FeedStream);
   LogNotice("Replication backlog created, my new replication IDs are '{}' and '{}'", Repl().replid, Repl().replid2);
@@ -507,7 +509,7 @@ int64_t GoodReplicaCount() {
 }  // namespace
 
 bool EnoughGoodReplicas() {
-  return !Cfg().replicaof.host.empty() || !MinReplicasOn() || GoodReplicaCount() >= Cfg().min_replicas_to_write;
+  return IsReplica() || !MinReplicasOn() || GoodReplicaCount() >= Cfg().min_replicas_to_write;
 }
 
 size_t ReplicaCount() { return g_replicas.size(); }
@@ -565,7 +567,7 @@ bool OutputLimitApplies(const Client& c) {
 // repl-backlog-ttl: a master without replicas for that long frees its backlog (and takes a new ID), as Redis.
 void FreeIdleBacklog() {
   const ServerConfig& cfg = Cfg();
-  if (!g_backlog || cfg.repl_backlog_ttl == 0 || !cfg.replicaof.host.empty()) return;
+  if (!g_backlog || cfg.repl_backlog_ttl == 0 || IsReplica()) return;
   if (g_no_replicas_since_s < 0) g_no_replicas_since_s = NowS();
   if (NowS() - g_no_replicas_since_s <= cfg.repl_backlog_ttl) return;
   NewReplicationHistory();
@@ -645,6 +647,15 @@ void ReplicasBgsaveDone(bool ok, bool to_pipe) {
     Send(c, fmt::format("${}\r\n", sb.st_size));
   }
   for (Client* c : failed) CloseReplica(*c);
+}
+
+void DisconnectReplicas() {
+  std::vector<Client*> all;
+  for (Replica* r : g_replicas) all.push_back(r->client);
+  for (Client* c : all) CloseReplica(*c);
+  if (!g_backlog) return;
+  SetPropagationSink(PropagationConsumer::kReplication, nullptr);
+  g_backlog.reset();
 }
 
 void ForgetReplicationClient(Client& c) {

@@ -86,6 +86,9 @@ void MasterCron();
 // and the stream since its fork; after a diskless transfer (to_pipe) they are online and get that stream after
 // their first ACK.
 void ReplicasBgsaveDone(bool ok, bool to_pipe);
+// This server turns into a replica (Redis' disconnectSlaves in replicationSetMaster): its replicas are
+// disconnected and the backlog freed (corvid does not serve replicas from a replica).
+void DisconnectReplicas();
 // A client disconnects: forgets it as a replica.
 void ForgetReplicationClient(Client& c);
 

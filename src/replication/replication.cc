@@ -6,6 +6,7 @@
 #include <random>
 
 #include "replication/master.h"
+#include "replication/replica.h"
 
 namespace corvid {
 
@@ -26,7 +27,12 @@ void NewReplicationId() { Repl().replid = RandomHexId(); }
 
 void AppendReplicationInfo(std::string* out) {
   const ReplicationState& r = Repl();
-  out->append("role:master\r\n");
+  if (IsReplica()) {
+    out->append("role:slave\r\n");
+    AppendReplicaInfo(out);
+  } else {
+    out->append("role:master\r\n");
+  }
   AppendReplicasInfo(out);
   fmt::format_to(std::back_inserter(*out),
                  "master_failover_state:no-failover\r\nmaster_replid:{}\r\nmaster_replid2:{}\r\n"

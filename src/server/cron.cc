@@ -3,6 +3,7 @@
 #include <asio.hpp>
 #include <vector>
 
+#include "commands/migrate.h"
 #include "db/evict.h"
 #include "db/tracking.h"
 #include "net/client.h"
@@ -11,6 +12,7 @@
 #include "persistence/aof.h"
 #include "persistence/rdb.h"
 #include "replication/master.h"
+#include "replication/replica.h"
 #include "server/config.h"
 #include "server/latency.h"
 #include "server/memory.h"
@@ -32,6 +34,8 @@ size_t g_expire_db = 0;
 void ActiveExpireCycle(int64_t budget_us) {
   Server& srv = Srv();
   if (!srv.active_expire_enabled || Rdb().loading) return;
+  // A replica's keys expire when its master's DEL arrives; only its own clients' keys expire here.
+  if (IsReplica()) return ExpireReplicaKeys();
   int64_t start = MonotonicUs(), deadline = start + budget_us;
   size_t ndb = srv.dbs.size();
   size_t total_sampled = 0, total_expired = 0;
@@ -93,6 +97,7 @@ void Tick() {
     if (!saving) db->Housekeep(1000 / static_cast<int64_t>(srv.dbs.size()) + 1);
   }
   CloseTimedOutClients();
+  CloseIdleMigrateSockets();
   ResumeAfterPause();
   RdbCron();
   AofCron();

@@ -18,6 +18,7 @@
 #include "net/poller.h"
 #include "persistence/aof.h"
 #include "persistence/rdb.h"
+#include "replication/replica.h"
 #include "replication/replication.h"
 #include "server/config.h"
 #include "server/cron.h"
@@ -233,6 +234,7 @@ int main(int argc, char** argv) {
   signals.async_wait(on_signal);
   StartCron();
   LogNotice("Ready to accept connections");
+  StartReplicationFromConfig();
   Io().run();
 
   LogWarning("User requested shutdown...");

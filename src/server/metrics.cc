@@ -29,7 +29,7 @@ struct Metric {
   }
 };
 
-Metric g_ops, g_in, g_out;
+Metric g_ops, g_in, g_out, g_repl_in;
 int64_t g_last_sample_ms = 0;
 
 }  // namespace
@@ -41,10 +41,12 @@ void TrackInstantaneousMetrics() {
   g_ops.Track(s.stats.total_commands_processed, s.now_ms);
   g_in.Track(s.stats.net_input_bytes, s.now_ms);
   g_out.Track(s.stats.net_output_bytes, s.now_ms);
+  g_repl_in.Track(s.stats.net_repl_input_bytes, s.now_ms);
 }
 
 int64_t InstantaneousOpsPerSec() { return g_ops.Average(); }
 double InstantaneousInputKbps() { return static_cast<double>(g_in.Average()) / 1024; }
 double InstantaneousOutputKbps() { return static_cast<double>(g_out.Average()) / 1024; }
+double InstantaneousInputReplKbps() { return static_cast<double>(g_repl_in.Average()) / 1024; }
 
 }  // namespace corvid

@@ -12,5 +12,7 @@ int64_t InstantaneousOpsPerSec();
 // Network input / output in KB per second.
 double InstantaneousInputKbps();
 double InstantaneousOutputKbps();
+// The same for the replication stream read from our master (INFO instantaneous_input_repl_kbps).
+double InstantaneousInputReplKbps();
 
 }  // namespace corvid

@@ -27,6 +27,7 @@ struct ServerStats {
   uint64_t net_output_bytes = 0;
   uint64_t net_repl_output_bytes = 0;  // written to replicas (not counted in net_output_bytes, as Redis)
   uint64_t sync_full = 0, sync_partial_ok = 0, sync_partial_err = 0;  // replicas' SYNC/PSYNC outcomes
+  uint64_t net_repl_input_bytes = 0;  // the snapshot and command stream read from our master
   uint64_t total_error_replies = 0;
   uint64_t unexpected_error_replies = 0;
   uint64_t dirty = 0;  // changes since the last save
