@@ -20,9 +20,8 @@ constexpr std::pair<const char*, uint32_t> kFlagNames[] = {
     {"skip_monitor", kCmdSkipMonitor}, {"skip_slowlog", kCmdSkipSlowlog},
     {"asking", kCmdAsking},      {"fast", kCmdFast},
     {"no_auth", kCmdNoAuth},     {"may_replicate", kCmdMayReplicate},
-    {"no_mandatory_keys", kCmdNoMandatoryKeys}, {"no_multi", kCmdNoMulti},
-    {"movablekeys", kCmdMovableKeys}, {"allow_busy", kCmdAllowBusy},
-    {"no_async_loading", kCmdNoAsyncLoading},
+    {"no_mandatory_keys", kCmdNoMandatoryKeys}, {"no_async_loading", kCmdNoAsyncLoading},  // Redis' reply order
+    {"no_multi", kCmdNoMulti},   {"movablekeys", kCmdMovableKeys}, {"allow_busy", kCmdAllowBusy},
 };
 
 std::vector<std::string> Words(const char* s) {
