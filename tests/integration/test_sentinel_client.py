@@ -1,4 +1,4 @@
-"""Debian's redis-sentinel monitoring a corvid master (corvid has no replication yet, so no failover).
+"""Debian's redis-sentinel monitoring a corvid master (failover: test_sentinel_failover.py).
 
 The sentinel connects, reads INFO, PINGs, publishes its hello messages on __sentinel__:hello through the master's
 pub/sub, and marks the master down when it stops answering. Also passes with CORVID_SERVER=/usr/bin/redis-server.
