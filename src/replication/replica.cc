@@ -640,8 +640,9 @@ void ScheduleCron() {
   });
 }
 
-// Points the replica at host:port and connects (Redis' replicationSetMaster).
-void SetMaster(const std::string& host, int port) {
+// Points the replica at host:port and connects (Redis' replicationSetMaster). offer_history: a server that was a
+// master offers its own replication ID and offset for a partial resync (not at a start-up without them).
+void SetMaster(const std::string& host, int port, bool offer_history) {
   bool was_master = g.host.empty();
   DisconnectReplicas();
   DropLink();
@@ -649,15 +650,15 @@ void SetMaster(const std::string& host, int port) {
   g.port = port;
   Cfg().replicaof.host = host;
   Cfg().replicaof.port = port;
-  if (was_master) {
+  if (was_master && offer_history) {
     // Our own history may be the new master's: offer it for a partial resync.
     LogNotice("Before turning into a replica, using my own master parameters to synthesize a cached master: I may "
               "be able to synchronize with the new master with just a partial transfer.");
     g.master_replid = Repl().replid;
     g.reploff = g.read_reploff = Repl().master_repl_offset;
     g.has_cached = true;
-    ScheduleCron();
   }
+  if (was_master) ScheduleCron();
   g.state = LinkState::kConnect;
   LogNotice("Connecting to MASTER {}:{}", host, port);
   StartConnect();
@@ -675,7 +676,7 @@ bool ReplicaOfMaster(const std::string& host, int port, const Client& by) {
               "operation performed.");
     return false;
   }
-  SetMaster(host, port);
+  SetMaster(host, port, true);
   LogNotice("REPLICAOF {}:{} enabled (user request from '{}')", host, port, ClientInfoLine(by));
   return true;
 }
@@ -710,13 +711,14 @@ void StartReplicationFromConfig() {
   const ReplicaOf& ro = Cfg().replicaof;
   if (ro.host.empty()) return;
   const RdbState& rdb = Rdb();
-  if (!rdb.loaded_repl_id.empty() && rdb.loaded_repl_offset >= 0 && rdb.loaded_repl_stream_db >= 0 &&
-      rdb.loaded_repl_stream_db < static_cast<int64_t>(Srv().dbs.size())) {
+  bool history = !rdb.loaded_repl_id.empty() && rdb.loaded_repl_offset >= 0 && rdb.loaded_repl_stream_db >= 0 &&
+                 rdb.loaded_repl_stream_db < static_cast<int64_t>(Srv().dbs.size());
+  if (history) {
     Repl().replid = rdb.loaded_repl_id;
     Repl().master_repl_offset = rdb.loaded_repl_offset;
     g.master_db = static_cast<int>(rdb.loaded_repl_stream_db);
   }
-  SetMaster(ro.host, static_cast<int>(ro.port));
+  SetMaster(ro.host, static_cast<int>(ro.port), history);  // without a recorded position: PSYNC ? -1
 }
 
 void RememberReplicaKeyWithExpire(int db, std::string_view key) {

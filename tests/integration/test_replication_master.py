@@ -1,4 +1,4 @@
-"""The server as a replication master, with Debian's redis-server 7.0.15 as its replica.
+"""The server as a replication master, with Debian's redis-server 7.0.15 as its replica, and corvid too.
 
 Runs against corvid, and against Redis itself with CORVID_SERVER=/usr/bin/redis-server.
 """
@@ -10,7 +10,7 @@ import subprocess
 
 import pytest
 
-from conftest import ServerProcess, wait_until
+from conftest import SERVER_BIN, ServerProcess, wait_until
 
 REDIS = "/usr/bin/redis-server"
 MASTER_ARGS = ["--enable-debug-command", "yes", "--repl-diskless-sync-delay", "0"]
@@ -24,12 +24,13 @@ def link_up(replica):
     return info(replica, "replication").get("master_link_status") == "up"
 
 
-@pytest.fixture
-def start_replica(tmp_path):
+@pytest.fixture(params=["redis-replica", "corvid-replica"])
+def start_replica(request, tmp_path):
+    binary = REDIS if request.param == "redis-replica" else SERVER_BIN
     started = []
 
     def start(master_port, args=()):
-        srv = ServerProcess(tmp_path / ("replica%d" % len(started)), binary=REDIS,
+        srv = ServerProcess(tmp_path / ("replica%d" % len(started)), binary=binary,
                             args=["--replicaof", "127.0.0.1", str(master_port), "--enable-debug-command", "yes"]
                             + list(args))
         started.append(srv)
