@@ -132,30 +132,34 @@ struct MigrateArgs {
   int64_t db = 0, timeout_ms = 0;
 };
 
+// Parses MIGRATE's options and numbers; on an error replies it and returns false.
 bool ParseMigrate(Client& c, CmdArgs args, MigrateArgs* m) {
-  for (size_t j = 6; j < args.size(); ++j) {
+  std::string_view error;
+  for (size_t j = 6; j < args.size() && error.empty(); ++j) {
     size_t more = args.size() - 1 - j;
     if (Is(args[j], "copy")) {
       m->copy = true;
     } else if (Is(args[j], "replace")) {
       m->replace = true;
-    } else if (Is(args[j], "auth")) {
-      if (more < 1) return c.reply.Error(err::kSyntax), false;
+    } else if (Is(args[j], "auth") && more >= 1) {
       m->auth = true;
       m->password = args[++j];
-    } else if (Is(args[j], "auth2")) {
-      if (more < 2) return c.reply.Error(err::kSyntax), false;
+    } else if (Is(args[j], "auth2") && more >= 2) {
       m->auth = true;
       m->username = args[++j];
       m->password = args[++j];
     } else if (Is(args[j], "keys")) {
-      if (!args[3].empty()) return c.reply.Error(err::kMigrateKeysNeedEmptyKey), false;
+      if (!args[3].empty()) error = err::kMigrateKeysNeedEmptyKey;
       m->first_key = j + 1;
       m->num_keys = args.size() - j - 1;
       break;
     } else {
-      return c.reply.Error(err::kSyntax), false;
+      error = err::kSyntax;
     }
+  }
+  if (!error.empty()) {
+    c.reply.Error(error);
+    return false;
   }
   if (!ArgInt64(c, args[5], &m->timeout_ms) || !ArgInt64(c, args[4], &m->db)) return false;
   if (m->timeout_ms <= 0) m->timeout_ms = 1000;

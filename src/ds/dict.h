@@ -313,16 +313,21 @@ class Dict {
 
   bool ExpandAllowed() const {
     if constexpr (requires { Traits::ExpandAllowed(size_t{}, 0.0); }) {
-      uint64_t sz = kMinSize;
-      while (sz < t_[0].used + 1) sz <<= 1;
-      return Traits::ExpandAllowed(sz * sizeof(Node*), static_cast<double>(t_[0].used) / t_[0].Size());
+      uint64_t more = TableSizeFor(t_[0].used + 1) * sizeof(Node*);
+      return Traits::ExpandAllowed(more, static_cast<double>(t_[0].used) / t_[0].Size());
     }
     return true;
   }
 
-  void StartResize(size_t min_size) {
+  // The bucket count of a table for n elements: the power of two >= n, at least kMinSize.
+  static uint64_t TableSizeFor(size_t n) {
     uint64_t sz = kMinSize;
-    while (sz < min_size) sz <<= 1;
+    while (sz < n) sz <<= 1;
+    return sz;
+  }
+
+  void StartResize(size_t min_size) {
+    uint64_t sz = TableSizeFor(min_size);
     if (sz == t_[0].Size()) return;
     Node** b = static_cast<Node**>(calloc(sz, sizeof(Node*)));
     if (!b) throw std::bad_alloc();
